@@ -1,0 +1,3 @@
+using Lantern.Cli.Commands;
+
+return await LanternCommandLine.InvokeAsync(args).ConfigureAwait(false);
