@@ -7,9 +7,25 @@ internal static class LanternCommandLine
 {
     public static RootCommand Build()
     {
-        var root = new RootCommand("Lantern: inventory, vetting and governance of on-device AI.");
+        var root = new RootCommand("Lantern: inventory, vetting and governance of on-device AI.")
+        {
+            ScanCommand.Create(),
+            AdvisoriesCommand.Create(),
+        };
         return root;
     }
 
-    public static Task<int> InvokeAsync(string[] args) => Build().Parse(args).InvokeAsync();
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        ParseResult parse = Build().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync($"lantern: {error.Message}").ConfigureAwait(false);
+            }
+            return Core.Reporting.ExitCodes.Usage;
+        }
+        return await parse.InvokeAsync().ConfigureAwait(false);
+    }
 }

@@ -1,0 +1,15 @@
+using BenchmarkDotNet.Running;
+using Lantern.Benchmarks;
+
+// `gen-tree DIR COUNT` and `gen-models DIR TOTAL_MB` make the data the bench/compare scripts time;
+// anything else goes to BenchmarkDotNet (e.g. `--filter *`).
+if (args.Length >= 1 && args[0] == "gen-tree")
+{
+    return TreeGenerator.GenerateTree(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+}
+if (args.Length >= 1 && args[0] == "gen-models")
+{
+    return TreeGenerator.GenerateModels(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+}
+BenchmarkSwitcher.FromAssembly(typeof(TreeGenerator).Assembly).Run(args);
+return 0;
