@@ -29,6 +29,7 @@ public static class GgufReader
         private readonly Dictionary<string, GgufKeyValue> _byKey = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _chatTemplates = new(StringComparer.Ordinal);
         private readonly Stack<(GgufValueType Type, ulong Remaining)> _arrayStack = new();
+        private readonly bool _budgetEndsAtEof;
         private uint _version;
 
         public State(Stream stream, GgufReaderOptions options)
@@ -37,8 +38,8 @@ public static class GgufReader
             _knownLength = KnownRemainingLength(stream);
             long budget = _knownLength >= 0 ? Math.Min(_knownLength, options.MaxHeaderBytes) : options.MaxHeaderBytes;
             // With a known length the budget stops at EOF, so running out is "truncated", not "over limit".
-            _cursor = new StreamCursor(stream, budget, "gguf.truncated",
-                _knownLength >= 0 && _knownLength <= options.MaxHeaderBytes ? "gguf.truncated" : "gguf.header-over-limit");
+            _budgetEndsAtEof = _knownLength >= 0 && _knownLength <= options.MaxHeaderBytes;
+            _cursor = new StreamCursor(stream, budget, "gguf.truncated", _budgetEndsAtEof ? "gguf.truncated" : "gguf.header-over-limit");
         }
 
         private bool IsV1 => _version == 1;
@@ -107,6 +108,9 @@ public static class GgufReader
             }
         }
 
+        /// <summary>A claim past <see cref="Available"/> is past EOF when the budget ends there, else past the header limit.</summary>
+        private string Exceeds(string inputCode) => _budgetEndsAtEof ? inputCode : "gguf.header-over-limit";
+
         /// <summary>Bytes that can still be read: up to EOF when known, else up to the header budget.</summary>
         private ulong Available => (ulong)Math.Max(0, _cursor.RemainingBudget);
 
@@ -141,7 +145,7 @@ public static class GgufReader
             }
             if (count > Available / (ulong)minBytesEach)
             {
-                throw new ModelFormatException(inputCode, _cursor.Position,
+                throw new ModelFormatException(Exceeds(inputCode), _cursor.Position,
                     $"The header claims {count} {what}, more than the {Available} bytes left could hold.");
             }
         }
@@ -168,7 +172,7 @@ public static class GgufReader
         {
             if (length > Available)
             {
-                throw new ModelFormatException("gguf.string-exceeds-input", offset,
+                throw new ModelFormatException(Exceeds("gguf.string-exceeds-input"), offset,
                     $"The {what} at offset {offset} claims {length} bytes, more than the {Available} bytes left.");
             }
         }
@@ -341,7 +345,7 @@ public static class GgufReader
             };
             if (count > Available / minEach)
             {
-                throw new ModelFormatException("gguf.array-exceeds-input", offset,
+                throw new ModelFormatException(Exceeds("gguf.array-exceeds-input"), offset,
                     $"An array at offset {offset} claims {count} elements, more than the {Available} bytes left could hold.");
             }
             return (elementType, count);
