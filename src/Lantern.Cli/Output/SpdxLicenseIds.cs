@@ -11,8 +11,13 @@ internal static partial class SpdxLicenseIds
 {
     // SPDX ids are matched case-insensitively (SPDX spec 2.3, Annex D.2), and hub ids are lowercase
     // ("apache-2.0"), so the lookup ignores case and hands back the schema's spelling ("Apache-2.0").
-    private static readonly FrozenDictionary<string, string> Canonical =
-        All.ToFrozenDictionary(id => id, id => id, StringComparer.OrdinalIgnoreCase);
+    // In a holder class because static initialisers of partial-class files run in no defined order,
+    // and this one needs All (the generated file) to be set first.
+    private static class Lookup
+    {
+        public static readonly FrozenDictionary<string, string> Canonical =
+            All.ToFrozenDictionary(id => id, id => id, StringComparer.OrdinalIgnoreCase);
+    }
 
     /// <summary>The schema's spelling of <paramref name="id"/> when it is a known SPDX id.</summary>
     public static bool TryNormalize(string? id, [NotNullWhen(true)] out string? canonical)
@@ -22,6 +27,6 @@ internal static partial class SpdxLicenseIds
         {
             return false;
         }
-        return Canonical.TryGetValue(id.Trim(), out canonical);
+        return Lookup.Canonical.TryGetValue(id.Trim(), out canonical);
     }
 }
