@@ -275,7 +275,6 @@ internal static class TableReportWriter
         line.Append(serious > 0 ? $"[red]{Count(inventory.Findings.Count, "finding")}[/]" : Count(inventory.Findings.Count, "finding"));
         line.Append(CultureInfo.InvariantCulture, $", {Count(inventory.Problems.Count, "problem")}. ");
         line.Append(inventory.Complete ? "[green]Scan complete.[/]" : "[red]Scan INCOMPLETE: some things could not be read or judged.[/]");
-        console.WriteLine();
         console.MarkupLine(line.ToString());
     }
 
