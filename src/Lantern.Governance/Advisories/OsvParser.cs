@@ -56,6 +56,12 @@ internal static partial class OsvParser
             error = "not valid JSON: " + ex.Message;
             return false;
         }
+        catch (InvalidOperationException ex)
+        {
+            // JsonElement.GetString throws this when a string token holds invalid UTF-8.
+            error = "not valid JSON text: " + ex.Message;
+            return false;
+        }
     }
 
     /// <summary>True when <paramref name="id"/> can name an advisory (and therefore a file).</summary>
