@@ -245,8 +245,9 @@ internal sealed class ServerProber : IDisposable
             }
 
             // 10. LocalAI: /readyz, checked late because the route name is generic.
+            // A catch-all server answers 200 everywhere; ask for a path nobody serves before trusting /readyz.
             Reply ready = await GetAsync("/readyz").ConfigureAwait(false);
-            if (ready.Ok)
+            if (ready.Ok && !ready.Truncated && !(await GetAsync("/lantern-probe-no-such-route").ConfigureAwait(false)).Ok)
             {
                 Identify(RuntimeIds.LocalAi, null, "GET /readyz");
                 return;
