@@ -1,3 +1,5 @@
+using Xunit;
+
 namespace Lantern.Testing;
 
 /// <summary>A fact that needs file permissions to bite: root reads everything, so it is skipped there.</summary>

@@ -21,12 +21,17 @@ internal static class AdvisoriesCommand
             }
             string store = parse.GetValue(target) ?? AdvisoryDatabase.DefaultImportDirectory();
             ImportReport report = AdvisoryImporter.Import(source, store);
-            Console.Out.WriteLine($"Imported {report.Imported} advisories into {store}; skipped {report.Skipped.Count}.");
-            foreach (var skipped in report.Skipped.Take(20))
+            if (report.Failure is not null)
+            {
+                return Errors.Usage($"import failed: {report.Failure}");
+            }
+            Console.Out.WriteLine($"Imported {report.Imported.Count} advisories into {store}; {report.NotRelevant} concern no runtime Lantern knows; {report.Skipped.Count} were invalid.");
+            foreach (ImportSkip skipped in report.Skipped.Take(20))
             {
                 Console.Error.WriteLine($"  skipped {skipped}");
             }
-            return report.Imported == 0 && report.Skipped.Count > 0 ? ExitCodes.Incomplete : ExitCodes.Ok;
+            // Invalid documents mean the import was not complete: say so in the exit code (3).
+            return report.Skipped.Count > 0 ? ExitCodes.Incomplete : ExitCodes.Ok;
         });
 
         var list = new Command("list", "List the advisories Lantern knows (shipped and imported).");

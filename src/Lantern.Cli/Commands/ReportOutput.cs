@@ -11,7 +11,7 @@ internal static class ReportOutput
         if (outputPath is null)
         {
             using var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false)) { AutoFlush = false };
-            ReportRenderer.Render(inventory, format, stdout, toTerminal: !Console.IsOutputRedirected);
+            ReportRenderer.Render(inventory, format, stdout, colors: !Console.IsOutputRedirected);
             await stdout.FlushAsync(cancellation).ConfigureAwait(false);
             return;
         }
@@ -20,7 +20,7 @@ internal static class ReportOutput
         string temp = full + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await using (var writer = new StreamWriter(temp, append: false, new System.Text.UTF8Encoding(false)))
         {
-            ReportRenderer.Render(inventory, format, writer, toTerminal: false);
+            ReportRenderer.Render(inventory, format, writer, colors: false);
             await writer.FlushAsync(cancellation).ConfigureAwait(false);
         }
         File.Move(temp, full, overwrite: true);

@@ -274,7 +274,7 @@ internal sealed class ArtifactAssembler
         }
     }
 
-    private ModelFormatId ClassifyZip(string path)
+    private static ModelFormatId ClassifyZip(string path)
     {
         try
         {

@@ -50,9 +50,11 @@ public sealed class DetectorContext
     public void AddProblem(string subject, string code, string message) =>
         _problems.Add(new ScanProblem { Subject = subject, Code = code, Message = message, Source = Detector.Id });
 
+#pragma warning disable CA1822 // Instance members on purpose: detectors do all I/O through their context.
     public bool DirectoryExists(string path) => Directory.Exists(path);
 
     public bool FileExists(string path) => File.Exists(path);
+#pragma warning restore CA1822
 
     /// <summary>
     /// Reads a small text file. Missing files give null silently; unreadable, oversized or

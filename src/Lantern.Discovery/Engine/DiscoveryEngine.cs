@@ -94,12 +94,12 @@ public sealed partial class DiscoveryEngine
         return new Inventory
         {
             Host = Environment.MachineName,
-            User = environment.Homes.FirstOrDefault(h => h.IsCurrentUser)?.User ?? Environment.UserName,
+            User = environment.Homes.Where(h => h.IsCurrentUser).Select(h => h.User).FirstOrDefault() ?? Environment.UserName,
             ScannedAt = startedAt,
             Os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
             LanternVersion = typeof(DiscoveryEngine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0],
             Complete = problems.Count == 0,
-            Runtimes = runtimes.OrderBy(r => r.Id, StringComparer.Ordinal).ThenBy(r => r.Executable ?? r.Paths.FirstOrDefault()?.Path, StringComparer.Ordinal).ToList(),
+            Runtimes = runtimes.OrderBy(r => r.Id, StringComparer.Ordinal).ThenBy(r => r.Executable ?? (r.Paths.Count > 0 ? r.Paths[0].Path : null), StringComparer.Ordinal).ToList(),
             Artifacts = artifacts,
             Servers = host.Servers,
             Processes = host.Processes,

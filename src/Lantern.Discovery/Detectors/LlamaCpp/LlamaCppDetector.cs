@@ -117,14 +117,14 @@ public sealed partial class LlamaCppDetector : InstalledRuntimeDetector
         }
     }
 
-    private static IEnumerable<string> GgufFiles(DetectorContext context, string manifest)
+    private static List<string> GgufFiles(DetectorContext context, string manifest)
     {
         byte[]? bytes = context.ReadBytes(manifest, 1024 * 1024);
         if (bytes is null)
         {
             return [];
         }
-        var result = new List<string>();
+        List<string> result = [];
         try
         {
             using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 });

@@ -202,7 +202,7 @@ public sealed partial class OllamaDetector : InstalledRuntimeDetector
                 continue;
             }
             hasWeights = true;
-            OllamaDigest.TryParse(layer.Digest, out string hex);
+            string hex = OllamaDigest.TryParse(layer.Digest, out string parsed) ? parsed : string.Empty;
             var layerMetadata = new SortedDictionary<string, string>(metadata, StringComparer.Ordinal) { ["ollama.layer"] = kind };
             AddIfSet(layerMetadata, "ollama.tensor", layer.Name);
             context.Claim(new ArtifactClaim

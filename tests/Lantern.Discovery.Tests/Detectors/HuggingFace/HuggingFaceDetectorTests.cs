@@ -13,7 +13,7 @@ public class HuggingFaceDetectorTests
     {
         using var endpoint = new FixtureEndpoint();
         string hub = endpoint.HomePath(".cache/huggingface/hub");
-        byte[] weights = new SafetensorsWriter().AddTensor("w", "F32", [2, 2]).WithMetadata("format", "pt").Build();
+        byte[] weights = new SafetensorsWriter().AddTensor("w", "F32", [2, 2]).AddMetadata("format", "pt").Build();
         endpoint.HuggingFaceRepo(hub, "meta-llama/Llama-3.2-1B", Revision,
             new Dictionary<string, byte[]> { ["model.safetensors"] = weights, ["config.json"] = "{}"u8.ToArray() }, readmeLicense: "llama3.2");
 
