@@ -29,7 +29,20 @@ internal static class OllamaJson
     }
 
     public static string? String(JsonElement parent, string name, OllamaReaderOptions options) =>
-        parent.TryGetProperty(name, out JsonElement e) && e.ValueKind == JsonValueKind.String ? Bound(e.GetString(), options) : null;
+        parent.TryGetProperty(name, out JsonElement e) && e.ValueKind == JsonValueKind.String ? Bound(Text(e), options) : null;
+
+    /// <summary>GetString throws InvalidOperationException for invalid UTF-8 inside a string; that is malformed input.</summary>
+    private static string Text(JsonElement e)
+    {
+        try
+        {
+            return e.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ModelFormatException("ollama.invalid-utf8", 0, $"A JSON string is not valid UTF-8: {ex.Message}");
+        }
+    }
 
     public static string? Bound(string? s, OllamaReaderOptions options) =>
         s is null || s.Length <= options.MaxStringLength ? s : s[..options.MaxStringLength];
@@ -49,7 +62,7 @@ internal static class OllamaJson
             }
             if (item.ValueKind == JsonValueKind.String)
             {
-                list.Add(Bound(item.GetString(), options)!);
+                list.Add(Bound(Text(item), options)!);
             }
         }
         return list;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Lantern.Formats.Internal;
 
 namespace Lantern.Formats.Sniffing;
 
@@ -33,7 +34,7 @@ public static class ZipModelClassifier
         options ??= ZipClassifierOptions.Default;
         long start = stream.Position;
         bool startsLikeZip = StartsWithPk(stream, start);
-        (long entries, long directoryBytes, long eocdOffset)? end = FindEnd(stream, start);
+        (long Entries, long DirectoryBytes, long EocdOffset, long ArchiveStart)? end = FindEnd(stream, start);
         if (end is null)
         {
             if (startsLikeZip)
@@ -42,7 +43,7 @@ public static class ZipModelClassifier
             }
             return ModelFormatId.Unknown;
         }
-        (long entryCount, long cdBytes, long eocd) = end.Value;
+        (long entryCount, long cdBytes, long eocd, long archiveStart) = end.Value;
         if (entryCount > options.MaxEntries)
         {
             throw new ModelFormatException("zip.entry-count-over-limit", eocd, $"The zip claims {entryCount} entries; the limit is {options.MaxEntries}.");
@@ -55,7 +56,11 @@ public static class ZipModelClassifier
         stream.Position = start;
         try
         {
-            using var archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            // A zip appended to an executable by concatenation keeps offsets relative to its own start;
+            // ZipArchive reads absolute positions, so give it a view that begins where the zip does.
+            // (APE/llamafile archives use absolute offsets, so their computed start is the file start.)
+            using Stream view = new StreamWindow(stream, Math.Max(archiveStart, start));
+            using var archive = new ZipArchive(view, ZipArchiveMode.Read, leaveOpen: true);
             return Classify(archive, options);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException or OverflowException)
@@ -167,7 +172,7 @@ public static class ZipModelClassifier
     /// Finds the end-of-central-directory record in the last 64 KiB + 22 bytes (one read) and returns the
     /// claimed entry count and directory size, from the zip64 record when there is one.
     /// </summary>
-    private static (long Entries, long DirectoryBytes, long EocdOffset)? FindEnd(Stream stream, long start)
+    private static (long Entries, long DirectoryBytes, long EocdOffset, long ArchiveStart)? FindEnd(Stream stream, long start)
     {
         long length = stream.Length - start;
         if (length < EocdBytes)
@@ -193,11 +198,14 @@ public static class ZipModelClassifier
                 ulong zip64Offset = BinaryPrimitives.ReadUInt64LittleEndian(tail.AsSpan(i - 20 + 8));
                 if (ReadZip64(stream, start, zip64Offset) is { } z)
                 {
-                    return (z.Entries, z.DirectoryBytes, eocd);
+                    return (z.Entries, z.DirectoryBytes, eocd, start);
                 }
                 throw new ModelFormatException("zip.bad-zip64", eocd, "The zip64 end record the locator points at is missing or damaged.");
             }
-            return (entries, directory, eocd);
+            long directoryOffset = BinaryPrimitives.ReadUInt32LittleEndian(tail.AsSpan(i + 16));
+            // Where the archive really starts: the directory ends at the EOCD, and its recorded offset is relative to that start.
+            long archiveStart = eocd - directory - directoryOffset;
+            return (entries, directory, eocd, archiveStart >= start ? archiveStart : start);
         }
         return null;
     }

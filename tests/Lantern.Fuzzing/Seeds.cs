@@ -1,0 +1,98 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+
+namespace Lantern.Fuzzing;
+
+/// <summary>
+/// Writes small valid inputs per target into DIR/&lt;target&gt;/ as starting corpora. Built here (not with
+/// Lantern.Testing's writers) so the harness depends on Lantern.Formats only.
+/// </summary>
+internal static class Seeds
+{
+    public static void Write(string root)
+    {
+        Save(root, "gguf", "minimal.gguf", Gguf());
+        Save(root, "safetensors", "two-tensors.safetensors", Safetensors());
+        Save(root, "ollama-manifest", "manifest.json", Encoding.UTF8.GetBytes("""
+            {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","digest":"sha256:6a0746a1ec1aef3e7ec53868f220ff6e389f6f8ef87a01d77c96807de94ca2aa","size":485},"layers":[{"mediaType":"application/vnd.ollama.image.model","digest":"sha256:4fa551d4f938f68b8c1e6afa9d28befb70e3f33f75d0753248d530364aeea40f","size":1000,"name":"t"}]}
+            """));
+        Save(root, "ollama-manifest", "config.json", Encoding.UTF8.GetBytes("""
+            {"model_format":"gguf","model_family":"llama","model_families":["llama"],"model_type":"8.0B","file_type":"Q4_K_M","context_length":8192,"capabilities":["completion"]}
+            """));
+        Save(root, "model-card", "README.md", Encoding.UTF8.GetBytes("---\nlicense: other\nlicense_name: qwen\nbase_model:\n  - Qwen/Qwen2.5-7B\nbase_model_relation: quantized\ntags: [a, b]\n---\n# Card\n"));
+        Save(root, "sniff", "gguf.bin", Gguf());
+        Save(root, "sniff", "pickle.bin", [0x80, 0x04, 0x95, 0x05, 0, 0, 0, 0, 0, 0, 0, 0x7D, 0x94, 0x2E]);
+        Save(root, "sniff", "onnx.bin", [0x08, 0x07, 0x12, 0x07, .. "pytorch"u8, 0x1A, 0x01, 0x32]);
+        Save(root, "zip", "pytorch.zip", Zip(("archive/data.pkl", [0x80, 0x02, 0x7D, 0x2E]), ("archive/version", "3"u8.ToArray())));
+        Save(root, "zip", "llamafile.zip", Zip(("model.gguf", "GGUF\u0003\0\0\0"u8.ToArray())));
+    }
+
+    private static void Save(string root, string target, string name, byte[] bytes)
+    {
+        string dir = Path.Combine(root, target);
+        Directory.CreateDirectory(dir);
+        File.WriteAllBytes(Path.Combine(dir, name), bytes);
+    }
+
+    private static byte[] Gguf()
+    {
+        using var ms = new MemoryStream();
+        using var w = new BinaryWriter(ms);
+        w.Write("GGUF"u8);
+        w.Write(3u);
+        w.Write(1UL); // tensors
+        w.Write(2UL); // kvs
+        WriteString(w, "general.architecture");
+        w.Write(8u);
+        WriteString(w, "llama");
+        WriteString(w, "general.tags");
+        w.Write(9u);
+        w.Write(8u);
+        w.Write(1UL);
+        WriteString(w, "chat");
+        WriteString(w, "output.weight");
+        w.Write(2u);
+        w.Write(32UL);
+        w.Write(2UL);
+        w.Write(0u);
+        w.Write(0UL);
+        while (ms.Length % 32 != 0)
+        {
+            w.Write((byte)0);
+        }
+        w.Write(new byte[256]);
+        w.Flush();
+        return ms.ToArray();
+    }
+
+    private static void WriteString(BinaryWriter w, string s)
+    {
+        byte[] b = Encoding.UTF8.GetBytes(s);
+        w.Write((ulong)b.Length);
+        w.Write(b);
+    }
+
+    private static byte[] Safetensors()
+    {
+        byte[] header = Encoding.UTF8.GetBytes("""{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},"b":{"dtype":"BF16","shape":[4],"data_offsets":[16,24]}}  """);
+        byte[] file = new byte[8 + header.Length + 24];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)header.Length);
+        header.CopyTo(file, 8);
+        return file;
+    }
+
+    private static byte[] Zip(params (string Name, byte[] Content)[] members)
+    {
+        using var ms = new MemoryStream();
+        using (var archive = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach ((string name, byte[] content) in members)
+            {
+                using Stream s = archive.CreateEntry(name, CompressionLevel.NoCompression).Open();
+                s.Write(content);
+            }
+        }
+        return ms.ToArray();
+    }
+}
