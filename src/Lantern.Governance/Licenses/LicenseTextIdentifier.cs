@@ -22,6 +22,9 @@ public static class LicenseTextIdentifier
     /// <summary>Below this, a match is too weak to name a licence.</summary>
     internal const double MinConfidence = 0.34;
 
+    /// <summary>Titles at least this long are specific enough to identify a text alone.</summary>
+    private const int SpecificTitleLength = 20;
+
     private const int TitleWeight = 3;
     private const int PassageWeight = 2;
 
@@ -74,7 +77,7 @@ public static class LicenseTextIdentifier
 
         Fingerprint? best = null;
         double bestConfidence = 0;
-        int bestScore = 0;
+        double bestScore = 0;
         foreach (Fingerprint f in Fingerprints)
         {
             if (f.Excludes.Any(p => normalised.Contains(p, StringComparison.Ordinal)))
@@ -91,12 +94,16 @@ public static class LicenseTextIdentifier
                 continue;
             }
             double confidence = (double)score / possible;
-            if (confidence < MinConfidence)
+            // A long, specific title ("apache license version 2.0 january 2004") names the licence on
+            // its own; a short one ("mit license") needs a passage of the body as well.
+            bool specificTitle = f.Titles.Any(p => p.Length >= SpecificTitleLength && normalised.Contains(p, StringComparison.Ordinal));
+            if (confidence < MinConfidence && !specificTitle)
             {
                 continue;
             }
-            // A title hit on a specific licence outranks generic passages elsewhere in the text.
-            int rank = (titleHits > 0 ? 1000 : 0) + (f.Priority * 10) + score;
+            // A title hit on a specific licence outranks generic passages elsewhere in the text;
+            // among equals the licence whose passages are more completely present wins.
+            double rank = (titleHits > 0 ? 1000 : 0) + (f.Priority * 10) + score + confidence;
             if (best is null || rank > bestScore)
             {
                 best = f;
