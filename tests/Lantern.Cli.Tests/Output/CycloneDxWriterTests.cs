@@ -288,4 +288,16 @@ public class CycloneDxWriterTests
         Assert.False(bom.TryGetProperty("services", out _));
         Assert.False(bom.TryGetProperty("vulnerabilities", out _));
     }
+
+    [Fact]
+    public void Write_LoneSurrogateInPath_StillWritesValidJson()
+    {
+        // NTFS names are arbitrary UTF-16, so a path may hold an unpaired surrogate.
+        Inventory inventory = InventoryFixtures.Empty() with
+        {
+            Artifacts = [new ModelArtifact { Path = "C:\\m\\bad\uD800name.gguf", Format = "gguf" }],
+        };
+        JsonElement model = Assert.Single(Components(Bom(inventory), "machine-learning-model"));
+        Assert.StartsWith("bad", model.GetProperty("name").GetString());
+    }
 }
