@@ -1,4 +1,5 @@
 using Lantern.Core.Model;
+using Lantern.Discovery.Host;
 
 namespace Lantern.Discovery.Engine;
 
@@ -12,11 +13,13 @@ internal sealed record HostFacts(
 {
     public static HostFacts None { get; } = new([], [], null, [], new Dictionary<string, string>());
 
-    public static Task<HostFacts> InspectAsync(ScanOptions options, CancellationToken cancellation)
+    public static async Task<HostFacts> InspectAsync(ScanOptions options, CancellationToken cancellation)
     {
-        _ = options;
-        _ = cancellation;
-        return Task.FromResult(None);
+        options.Progress?.Report(new ScanProgress("host", 0, 0, "sockets, processes, GPUs"));
+        HostInspection inspection = await HostInspector.InspectAsync(
+            new HostInspectionOptions { ProcRoot = options.ProcRoot, Probe = options.ProbeServers },
+            cancellation).ConfigureAwait(false);
+        return new HostFacts(inspection.Servers, inspection.Processes, inspection.Gpu, inspection.Problems, inspection.ProbedVersions);
     }
 
     /// <summary>Adds listening endpoints and server-reported versions to the runtimes found on disk.</summary>
