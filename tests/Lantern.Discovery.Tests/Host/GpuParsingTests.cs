@@ -49,6 +49,16 @@ public class NvidiaSmiTests
     }
 
     [Fact]
+    public void ParseGpuList_LineAsPrintedByARealH100_Driver580()
+    {
+        // Captured from nvidia-smi on an H100 host (driver 580.159.04); its compute-apps query printed nothing.
+        NvidiaSmiRows<NvidiaGpu> rows = NvidiaSmi.ParseGpuList("0, GPU-eab11a95-af1a-ba7a-58f6-6d7c59857439, NVIDIA H100 80GB HBM3, 81559, 580.159.04\n");
+
+        Assert.Equal(new NvidiaGpu(0, "GPU-eab11a95-af1a-ba7a-58f6-6d7c59857439", "NVIDIA H100 80GB HBM3", 81559, "580.159.04"), Assert.Single(rows.Rows));
+        Assert.Empty(NvidiaSmi.ParseComputeApps(string.Empty).Rows);
+    }
+
+    [Fact]
     public async Task RunAsync_MissingExecutable_IsAbsentNotAnException()
     {
         NvidiaSmiResult result = await NvidiaSmi.RunAsync("/nonexistent/nvidia-smi", TimeSpan.FromSeconds(2), CancellationToken.None);
