@@ -56,6 +56,7 @@ public class DiscoveryEngineTests
     {
         using var endpoint = new FixtureEndpoint();
         string real = endpoint.WriteFile(endpoint.HomePath("models/real.gguf"), EndpointScan.Gguf());
+        Directory.CreateDirectory(endpoint.HomePath("Desktop"));
         File.CreateSymbolicLink(endpoint.HomePath("Desktop/shortcut.gguf"), real);
 
         Inventory inventory = EndpointScan.Run(endpoint);
