@@ -257,7 +257,7 @@ public static class InventoryEnricher
                 Remediation = "Confirm the model is used only for non-commercial research, obtain a commercial licence, or replace it with a permissively licensed model.",
             });
         }
-        else if (use == CommercialUse.Unknown)
+        else if (use == CommercialUse.Unknown && IsLicensedWeights(artifact))
         {
             findings.Add(new Finding
             {
@@ -270,6 +270,14 @@ public static class InventoryEnricher
             });
         }
     }
+
+    /// <summary>
+    /// Licence review applies to model weights a runtime uses or that ship in a weights format; a
+    /// bare pickle or NumPy array outside any runtime (Python's own grammar caches, test data) has no
+    /// licence to look up, and flagging each would bury the findings that matter. Vetting judges those.
+    /// </summary>
+    private static bool IsLicensedWeights(ModelArtifact artifact) =>
+        artifact.Runtime is not null || artifact.Format is not ("pickle" or "numpy" or "npz" or "compressed");
 
     private static SortedDictionary<string, string> RuntimeEvidence(RuntimeInstall runtime, string? component)
     {

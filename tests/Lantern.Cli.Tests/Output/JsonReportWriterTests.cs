@@ -20,15 +20,14 @@ public class JsonReportWriterTests
     private static string Describe(ICollection<ValidationError> errors) => SchemaErrors.Describe(errors);
 
     [Fact]
-    public void Write_Severity_SerialisesAsMemberName()
+    public void Write_Severity_SerialisesLowercase()
     {
-        // Pins what LanternJsonContext really does: UseStringEnumConverter applies no naming policy to
-        // enum values, so Severity.Critical is "Critical", not "critical". The schema's enum matches this.
+        // Severities are lowercase in JSON (JsonStringEnumMemberName on Severity); the schema's enum pins it.
         string json = JsonReportWriter.ToJson(InventoryFixtures.Full());
         using var doc = JsonDocument.Parse(json);
         JsonElement findings = doc.RootElement.GetProperty("findings");
-        Assert.Equal("Critical", findings[0].GetProperty("severity").GetString());
-        Assert.Equal("Low", findings[1].GetProperty("severity").GetString());
+        Assert.Equal("critical", findings[0].GetProperty("severity").GetString());
+        Assert.Equal("low", findings[1].GetProperty("severity").GetString());
     }
 
     [Fact]
