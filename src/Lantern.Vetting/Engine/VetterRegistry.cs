@@ -1,0 +1,9 @@
+namespace Lantern.Vetting.Engine;
+
+/// <summary>Every format vetter, one line each; the first whose formats match wins.</summary>
+public static class VetterRegistry
+{
+    public static IReadOnlyList<IFormatVetter> All { get; } =
+    [
+    ];
+}
