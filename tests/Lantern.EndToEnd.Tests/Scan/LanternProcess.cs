@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using Lantern.Testing.Endpoints;
+
+namespace Lantern.EndToEnd.Tests.Scan;
+
+/// <summary>
+/// Runs the real <c>lantern</c> CLI as a child process with the fixture endpoint as its world:
+/// HOME, PATH and the XDG/HF/Ollama variables point into the fixture, so nothing of the machine
+/// running the tests leaks into the report.
+/// </summary>
+internal static class LanternProcess
+{
+    public static (int ExitCode, string Stdout, string Stderr) Run(FixtureEndpoint endpoint, params string[] args)
+    {
+        string cli = typeof(Lantern.Cli.Commands.LanternCommandLine).Assembly.Location;
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(cli);
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        foreach (string name in new[] { "OLLAMA_MODELS", "HF_HOME", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "LLAMA_CACHE", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "JAN_DATA_FOLDER", "DATA_DIR", "VLLM_CACHE_ROOT", "LOCALAI_MODELS_PATH", "FOUNDRY_LOCAL_CACHE_DIR" })
+        {
+            info.Environment.Remove(name);
+        }
+        info.Environment["HOME"] = endpoint.Home;
+        info.Environment["PATH"] = endpoint.Bin + ":/usr/bin:/bin";
+        info.Environment["XDG_CACHE_HOME"] = Path.Combine(endpoint.Root, "xdg-cache");
+        foreach (var (key, value) in endpoint.Variables)
+        {
+            info.Environment[key] = value;
+        }
+        using var process = Process.Start(info)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("lantern did not finish within 2 minutes.");
+        }
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lantern.Core.Model;
+using Lantern.Core.Reporting;
+using Lantern.Testing;
+using Lantern.Testing.Endpoints;
+using Lantern.Testing.Fixtures;
+
+namespace Lantern.EndToEnd.Tests.Scan;
+
+/// <summary>Fixture endpoint → real CLI process → JSON report compared with a golden file.</summary>
+public class ScanEndToEndTests
+{
+    private const string Revision = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00";
+
+    [Fact]
+    public void Scan_FixtureEndpoint_MatchesGoldenReport()
+    {
+        using var endpoint = BuildEndpoint();
+
+        var (exit, stdout, stderr) = LanternProcess.Run(endpoint, "scan", "--format", "json", "--no-probe", "--fail-on", "critical");
+
+        Assert.True(exit is 0 or 1 or 3, $"exit {exit}: {stderr}");
+        Assert.Equal(string.Empty, stderr);
+        string normalised = Normalise(stdout, endpoint);
+        Golden.AssertMatches("scan-endpoint.json", normalised);
+    }
+
+    [Fact]
+    public void Scan_VulnerableOllamaAndNonCommercialModel_ExitsOneWithFindings()
+    {
+        using var endpoint = BuildEndpoint();
+
+        var (exit, stdout, _) = LanternProcess.Run(endpoint, "scan", "--format", "json", "--no-probe", "--fail-on", "high");
+
+        Assert.Equal(ExitCodes.Findings, exit);
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(stdout));
+        Inventory inventory = InventoryJson.Read(stream);
+        Assert.Contains(inventory.Findings, f => f.RuleId == "LNT-SCN-001" && f.Evidence.Values.Any(v => v.Contains("CVE-2024-37032", StringComparison.Ordinal)));
+        Assert.Contains(inventory.Findings, f => f.RuleId == "LNT-SCN-005");
+        Assert.Contains(inventory.Findings, f => f.Controls.Contains("ISO27001:A.8.8"));
+    }
+
+    [Fact]
+    public void Scan_BadTimeBudget_ExitsTwo()
+    {
+        using var endpoint = new FixtureEndpoint();
+
+        var (exit, _, stderr) = LanternProcess.Run(endpoint, "scan", "--time-budget", "soon");
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("--time-budget", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Scan_UnknownFormat_ExitsTwo()
+    {
+        using var endpoint = new FixtureEndpoint();
+
+        var (exit, _, _) = LanternProcess.Run(endpoint, "scan", "--format", "xml");
+
+        Assert.Equal(ExitCodes.Usage, exit);
+    }
+
+    [Fact]
+    public void Scan_CycloneDxToFile_WritesBomAndNothingOnStdout()
+    {
+        using var endpoint = BuildEndpoint();
+        string output = Path.Combine(endpoint.Root, "out", "bom.json");
+
+        var (exit, stdout, _) = LanternProcess.Run(endpoint, "scan", "--format", "cyclonedx", "--output", output, "--no-probe", "--fail-on", "critical");
+
+        // The fixture holds critical advisories (Ollama 0.1.33), so --fail-on critical makes it 1.
+        Assert.Equal(ExitCodes.Findings, exit);
+        Assert.Equal(string.Empty, stdout);
+        JsonNode bom = JsonNode.Parse(File.ReadAllText(output))!;
+        Assert.Equal("1.6", bom["specVersion"]!.GetValue<string>());
+        Assert.Contains(bom["components"]!.AsArray(), c => c!["type"]!.GetValue<string>() == "machine-learning-model");
+    }
+
+    [Fact]
+    public void Scan_SecondRun_UsesDigestCache()
+    {
+        using var endpoint = new FixtureEndpoint();
+        endpoint.WriteFile(endpoint.HomePath("Downloads/model.gguf"), new GgufWriter().AddString("general.architecture", "llama").Build());
+
+        LanternProcess.Run(endpoint, "scan", "--format", "json", "--no-probe");
+        var (_, stdout, _) = LanternProcess.Run(endpoint, "scan", "--format", "json", "--no-probe");
+
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal(1, doc.RootElement.GetProperty("stats").GetProperty("digestCacheHits").GetInt32());
+    }
+
+    /// <summary>A laptop with Ollama (old, vulnerable), an HF cache, LM Studio, a stray GGUF and a vLLM venv.</summary>
+    private static FixtureEndpoint BuildEndpoint()
+    {
+        var endpoint = new FixtureEndpoint();
+        endpoint.FakeExecutable("ollama", "Warning: could not connect to a running Ollama instance\nWarning: client version is 0.1.33");
+        endpoint.FakeExecutable("llama-server", "version: 5661 (1f6e0b62)\nbuilt with cc for x86_64-linux-gnu", toStderr: true);
+        string store = endpoint.HomePath(".ollama/models");
+        endpoint.OllamaModel(store, "llama3.2", "1b", Gguf("Llama 3.2 1B Instruct", "llama3.2", "llama"), "LLAMA 3.2 COMMUNITY LICENSE AGREEMENT\nLlama 3.2 Version Release Date: September 25, 2024\n");
+        endpoint.OllamaModel(store, "gpt-oss", "120b-cloud", [], remoteHost: "https://ollama.com:443");
+        endpoint.HuggingFaceRepo(endpoint.HomePath(".cache/huggingface/hub"), "mistralai/Mistral-7B-v0.1", Revision,
+            new Dictionary<string, byte[]>
+            {
+                ["model.safetensors"] = new SafetensorsWriter().AddTensor("lm_head.weight", "BF16", [4, 4]).AddMetadata("format", "pt").Build(),
+                ["config.json"] = "{\"architectures\":[\"MistralForCausalLM\"]}"u8.ToArray(),
+            },
+            readmeLicense: "cc-by-nc-4.0");
+        endpoint.WriteFile(endpoint.HomePath(".lmstudio/models/lmstudio-community/Qwen3-8B-GGUF/Qwen3-8B-Q4_K_M.gguf"), Gguf("Qwen3 8B", "apache-2.0", "qwen3"));
+        endpoint.WriteFile(endpoint.HomePath("Downloads/totally-not-a-model.dat"), Gguf("Phi 4", "mit", "phi3"));
+        endpoint.DistInfo("vllm", "0.8.4");
+        return endpoint;
+    }
+
+    private static byte[] Gguf(string name, string license, string arch) =>
+        new GgufWriter()
+            .AddString("general.architecture", arch)
+            .AddString("general.name", name)
+            .AddString("general.license", license)
+            .AddUInt32("general.file_type", 15)
+            .AddUInt32($"{arch}.context_length", 8192)
+            .AddString("tokenizer.chat_template", "{% for m in messages %}{{ m['content'] }}{% endfor %}")
+            .Build();
+
+    /// <summary>Keeps what the fixture decides; drops what the machine or the clock decides.</summary>
+    private static string Normalise(string json, FixtureEndpoint endpoint)
+    {
+        JsonNode root = JsonNode.Parse(json.Replace(endpoint.Root, "<root>", StringComparison.Ordinal))!;
+        var kept = new JsonObject
+        {
+            ["schemaVersion"] = root["schemaVersion"]!.DeepClone(),
+            ["runtimes"] = root["runtimes"]!.DeepClone(),
+            ["artifacts"] = root["artifacts"]!.DeepClone(),
+            ["findings"] = root["findings"]!.DeepClone(),
+            ["problems"] = root["problems"]?.DeepClone() ?? new JsonArray(),
+        };
+        return kept.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    }
+}
