@@ -82,7 +82,7 @@ public sealed partial class DiscoveryEngine
 
         // 4. Artifacts: merge claims and swept files by real path, read headers, hash.
         var builder = new ArtifactAssembler(_options, stores, problems);
-        List<ModelArtifact> artifacts = builder.Assemble(claims, sweep.Candidates, cancellation, out long bytesHashed, out long cacheHits);
+        List<ModelArtifact> artifacts = builder.Assemble(claims, sweep.Candidates.OrderBy(c => c.Path, StringComparer.Ordinal).ThenBy(c => c.LinkedFrom, StringComparer.Ordinal).ToList(), cancellation, out long bytesHashed, out long cacheHits);
 
         // 5. The live host: sockets, processes, GPUs, servers.
         HostFacts host = _options.InspectHost

@@ -1,8 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO.Enumeration;
 using Lantern.Core.Model;
 using Lantern.Formats.Sniffing;
-using Microsoft.Win32.SafeHandles;
 
 namespace Lantern.Discovery.Engine;
 
@@ -32,9 +32,38 @@ internal sealed class FileSweeper
     public SweepResult Sweep(IEnumerable<string> roots, CancellationToken cancellation)
     {
         var result = new SweepResult();
+        // The walk runs inside the enumerator that Parallel.ForEach pulls from (under its lock),
+        // so directory listing and the per-file open/read/close overlap on all cores.
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellation };
+        Parallel.ForEach(
+            Partitioner.Create(Walk(roots, result, cancellation), EnumerablePartitionerOptions.None),
+            options,
+            () => new byte[FormatSniffer.HeadLength],
+            (file, _, head) =>
+            {
+                Interlocked.Increment(ref result.FilesSeenCounter);
+                if (file.IsLink)
+                {
+                    // A symlinked file is looked at through its target; duplicates are merged by real path later.
+                    string? target = ResolveFileLink(file.Path);
+                    if (target is not null && TryLength(target) is { } targetLength)
+                    {
+                        SniffFile(target, targetLength, head, result, linkedFrom: file.Path);
+                    }
+                    return head;
+                }
+                SniffFile(file.Path, file.Length, head, result);
+                return head;
+            },
+            _ => { });
+        return result;
+    }
+
+    private IEnumerable<(string Path, long Length, bool IsLink)> Walk(IEnumerable<string> roots, SweepResult result, CancellationToken cancellation)
+    {
         var visitedRoots = new HashSet<string>(StringComparer.Ordinal);
-        Span<byte> head = stackalloc byte[FormatSniffer.HeadLength];
         var pending = new Stack<string>();
+        var files = new List<(string Path, long Length, bool IsLink)>();
         foreach (string root in roots)
         {
             string start = RealPath(root);
@@ -46,7 +75,7 @@ internal sealed class FileSweeper
             {
                 if (File.Exists(start))
                 {
-                    SniffFile(start, new FileInfo(start).Length, head, result);
+                    yield return (start, new FileInfo(start).Length, false);
                 }
                 continue;
             }
@@ -56,7 +85,7 @@ internal sealed class FileSweeper
                 cancellation.ThrowIfCancellationRequested();
                 if (_clock.Elapsed > _budget)
                 {
-                    result.Problems.Add(new ScanProblem
+                    result.Problems.Enqueue(new ScanProblem
                     {
                         Subject = pending.Peek(),
                         Code = ProblemCodes.TimeBudget,
@@ -68,35 +97,35 @@ internal sealed class FileSweeper
                 }
                 string dir = pending.Pop();
                 result.DirectoriesSeen++;
-                SweepDirectory(dir, pending, head, result);
+                files.Clear();
+                ListDirectory(dir, pending, files, result);
+                foreach (var file in files)
+                {
+                    yield return file;
+                }
             }
         }
-        return result;
     }
 
-    private void SweepDirectory(string dir, Stack<string> pending, Span<byte> head, SweepResult result)
+    private void ListDirectory(string dir, Stack<string> pending, List<(string Path, long Length, bool IsLink)> files, SweepResult result)
     {
-        var files = new List<(string Path, long Length, bool IsLink)>();
         try
         {
-            var entries = new FileSystemEnumerable<(string Path, bool IsDir, bool IsLink, long Length)>(
+            // Only what getdents' d_type tells: asking for Length here would cost an lstat per file,
+            // and the sweep's speed is set by syscalls per file. Candidates are stat'ed later.
+            var entries = new FileSystemEnumerable<(string Path, bool IsDir, bool IsLink)>(
                 dir,
-                (ref FileSystemEntry e) => (e.ToFullPath(), e.IsDirectory, (e.Attributes & FileAttributes.ReparsePoint) != 0, e.Length),
+                (ref FileSystemEntry e) => (e.ToFullPath(), e.IsDirectory, (e.Attributes & FileAttributes.ReparsePoint) != 0),
                 new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = false, AttributesToSkip = 0, ReturnSpecialDirectories = false });
             foreach (var entry in entries)
             {
                 if (entry.IsDir)
                 {
-                    if (entry.IsLink)
+                    if (entry.IsLink || _skipMounts.Contains(entry.Path))
                     {
                         continue;
                     }
-                    if (_skipMounts.Contains(entry.Path))
-                    {
-                        continue;
-                    }
-                    string name = Path.GetFileName(entry.Path);
-                    if (_isInterestingDirectoryName(name))
+                    if (_isInterestingDirectoryName(Path.GetFileName(entry.Path)))
                     {
                         result.InterestingDirectories.Add(entry.Path);
                     }
@@ -104,90 +133,79 @@ internal sealed class FileSweeper
                 }
                 else
                 {
-                    files.Add((entry.Path, entry.Length, entry.IsLink));
+                    files.Add((entry.Path, -1, entry.IsLink));
                 }
             }
         }
         catch (UnauthorizedAccessException ex)
         {
-            result.Problems.Add(new ScanProblem { Subject = dir, Code = ProblemCodes.Unreadable, Message = ex.Message, Source = "sweep" });
-            return;
+            result.Problems.Enqueue(new ScanProblem { Subject = dir, Code = ProblemCodes.Unreadable, Message = ex.Message, Source = "sweep" });
         }
         catch (DirectoryNotFoundException)
         {
             // Removed while we walked: normal churn, not a gap in coverage.
-            return;
         }
         catch (IOException ex)
         {
-            result.Problems.Add(new ScanProblem { Subject = dir, Code = ProblemCodes.Unreadable, Message = ex.Message, Source = "sweep" });
-            return;
-        }
-
-        foreach (var (path, length, isLink) in files)
-        {
-            result.FilesSeen++;
-            if (isLink)
-            {
-                // A symlinked file is looked at through its target; duplicates are merged by real path later.
-                string? target = ResolveFileLink(path);
-                if (target is null)
-                {
-                    continue;
-                }
-                long targetLength;
-                try
-                {
-                    targetLength = new FileInfo(target).Length;
-                }
-                catch (IOException)
-                {
-                    continue;
-                }
-                SniffFile(target, targetLength, head, result, linkedFrom: path);
-                continue;
-            }
-            SniffFile(path, length, head, result);
+            result.Problems.Enqueue(new ScanProblem { Subject = dir, Code = ProblemCodes.Unreadable, Message = ex.Message, Source = "sweep" });
         }
     }
 
-    private static void SniffFile(string path, long length, Span<byte> head, SweepResult result, string? linkedFrom = null)
+    private static long? TryLength(string path)
     {
-        if (length < MinCandidateBytes)
-        {
-            return;
-        }
-        int read;
         try
         {
-            using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            read = RandomAccess.Read(handle, head, 0);
+            return new FileInfo(path).Length;
         }
-        catch (FileNotFoundException)
+        catch (IOException)
         {
-            result.Problems.Add(new ScanProblem { Subject = path, Code = ProblemCodes.Vanished, Message = "File disappeared during the scan.", Source = "sweep" });
+            return null;
+        }
+    }
+
+    private static void SniffFile(string path, long length, byte[] head, SweepResult result, string? linkedFrom = null)
+    {
+        if (length >= 0 && length < MinCandidateBytes)
+        {
             return;
         }
-        catch (UnauthorizedAccessException ex)
+        int read = HeadReader.Read(path, head);
+        if (read < 0)
         {
-            result.Problems.Add(new ScanProblem { Subject = path, Code = ProblemCodes.Unreadable, Message = ex.Message, Source = "sweep" });
-            return;
-        }
-        catch (IOException ex)
-        {
-            // Sockets, FIFOs and devices under a home cannot be opened as files; they hold no models.
-            if (ex.HResult == 6 || ex.Message.Contains("ENXIO", StringComparison.Ordinal))
+            int errno = -read;
+            if (Errno.MeansNotAFile(errno))
             {
                 return;
             }
-            result.Problems.Add(new ScanProblem { Subject = path, Code = ProblemCodes.Unreadable, Message = ex.Message, Source = "sweep" });
+            result.Problems.Enqueue(errno == Errno.NoEnt
+                ? new ScanProblem { Subject = path, Code = ProblemCodes.Vanished, Message = "File disappeared during the scan.", Source = "sweep" }
+                : new ScanProblem { Subject = path, Code = ProblemCodes.Unreadable, Message = errno is Errno.Acces or Errno.Perm ? "Permission denied." : $"Read failed (errno {errno}).", Source = "sweep" });
             return;
         }
-        ModelFormatId format = FormatSniffer.Sniff(head[..read], length);
-        if (format != ModelFormatId.Unknown)
+        if (read < MinCandidateBytes)
         {
-            result.Candidates.Add(new SweptFile(path, length, format, linkedFrom));
+            return;
         }
+        ModelFormatId format = FormatSniffer.Sniff(head.AsSpan(0, read), length);
+        if (format == ModelFormatId.Unknown)
+        {
+            return;
+        }
+        if (length < 0)
+        {
+            // Few files get here: now the size is worth a stat, and the plausibility checks that use it.
+            if (TryLength(path) is not { } known)
+            {
+                return;
+            }
+            length = known;
+            format = FormatSniffer.Sniff(head.AsSpan(0, read), length);
+            if (format == ModelFormatId.Unknown)
+            {
+                return;
+            }
+        }
+        result.Candidates.Add(new SweptFile(path, length, format, linkedFrom));
     }
 
     private static string? ResolveFileLink(string path)
@@ -247,9 +265,19 @@ internal sealed record SweptFile(string Path, long Length, ModelFormatId Format,
 
 internal sealed class SweepResult
 {
-    public List<SweptFile> Candidates { get; } = [];
+#pragma warning disable CA1051 // Interlocked needs a field.
+    public long FilesSeenCounter;
+#pragma warning restore CA1051
+
+    /// <summary>Added to from the sniffing threads.</summary>
+    public ConcurrentBag<SweptFile> Candidates { get; } = [];
+
+    /// <summary>Written by the walk only (one thread at a time, under the partitioner's lock).</summary>
     public List<string> InterestingDirectories { get; } = [];
-    public List<ScanProblem> Problems { get; } = [];
-    public long FilesSeen { get; set; }
+
+    public ConcurrentQueue<ScanProblem> Problems { get; } = new();
+
+    public long FilesSeen => Interlocked.Read(ref FilesSeenCounter);
+
     public long DirectoriesSeen { get; set; }
 }
