@@ -15,7 +15,7 @@ internal static class ScanCommand
 {
     public static Command Create()
     {
-        var format = CommonOptions.Format("table", "json", "cyclonedx");
+        var format = CommonOptions.Format("table", "table", "json", "cyclonedx");
         var output = CommonOptions.Output();
         var allUsers = new Option<bool>("--all-users") { Description = "Sweep every home (/home/*, /Users/*, C:\\Users\\*), not only the current user's. Needs the rights to read them." };
         var paths = new Option<string[]>("--path") { Description = "Extra directory to sweep for model files (repeatable).", AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.ZeroOrMore };

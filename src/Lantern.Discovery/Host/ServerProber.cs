@@ -177,7 +177,9 @@ internal sealed class ServerProber : IDisposable
             NoteAuth(props, api: true);
             if (props.Ok && TryJson(props.Body, out JsonElement p) && Str(p, "build_info") is string build)
             {
-                Identify(RuntimeIds.LlamaCpp, build, "GET /props");
+                // build_info is "b<build>-<commit>"; the build alone is the version advisories compare.
+                int dash = build.IndexOf('-', StringComparison.Ordinal);
+                Identify(RuntimeIds.LlamaCpp, dash > 1 ? build[..dash] : build, "GET /props");
                 if (Str(p, "model_path") is string modelPath)
                 {
                     AddModel(modelPath);

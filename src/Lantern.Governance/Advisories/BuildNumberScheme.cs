@@ -17,6 +17,22 @@ internal sealed class BuildNumberScheme : VersionScheme
 
     public override string Name => "llama.cpp-build";
 
+    private static bool IsHex(ReadOnlySpan<char> value)
+    {
+        if (value.Length is < 6 or > 40)
+        {
+            return false;
+        }
+        foreach (char c in value)
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public override IComparable? Parse(string? text)
     {
         if (string.IsNullOrWhiteSpace(text) || text.Length > MaxVersionLength)
@@ -31,6 +47,12 @@ internal sealed class BuildNumberScheme : VersionScheme
         else if (s.Length > 0 && (s[0] == 'b' || s[0] == 'B'))
         {
             s = s[1..];
+        }
+        // llama-server's /props build_info is "b5662-1f6e0b62": the commit after the dash does not order.
+        int dash = s.IndexOf('-');
+        if (dash > 0 && IsHex(s[(dash + 1)..]))
+        {
+            s = s[..dash];
         }
         if (!IsDigits(s) || s.Length > MaxDigits)
         {

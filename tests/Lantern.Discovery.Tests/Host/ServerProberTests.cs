@@ -54,7 +54,7 @@ public class ServerProberTests
         ProbeResult result = await ProbeAsync(server.Port);
 
         Assert.Equal("llama.cpp", result.Runtime);
-        Assert.Equal("b6500-1a2b3c4d", result.Version);
+        Assert.Equal("b6500", result.Version);
         Assert.Equal("GET /props", result.IdentifiedBy);
         Assert.Contains("/models/tiny.gguf", result.Models);
         Assert.True(result.Unauthenticated);

@@ -52,6 +52,21 @@ public class ScanEndToEndTests
         Assert.Contains("--time-budget", stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("table")]
+    [InlineData("json")]
+    [InlineData("cyclonedx")]
+    public void Scan_EachFormat_Accepted(string format)
+    {
+        using var endpoint = new FixtureEndpoint();
+        endpoint.WriteFile(endpoint.HomePath("m.gguf"), new GgufWriter().AddString("general.architecture", "llama").Build());
+
+        var (exit, stdout, stderr) = LanternProcess.Run(endpoint, "scan", "--format", format, "--no-probe");
+
+        Assert.True(exit is 0 or 3, $"exit {exit}: {stderr}");
+        Assert.NotEmpty(stdout);
+    }
+
     [Fact]
     public void Scan_UnknownFormat_ExitsTwo()
     {

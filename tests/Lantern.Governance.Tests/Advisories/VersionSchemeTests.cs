@@ -77,6 +77,7 @@ public class VersionSchemeTests
     [InlineData("5662", "b5662", 0)]
     [InlineData("0.0.5662", "b5662", 0)]
     [InlineData("B10000", "b9999", 1)]
+    [InlineData("b5662-1f6e0b62", "b5662", 0)]
     public void BuildNumber_Ordering_ByNumber(string a, string b, int expected) =>
         Assert.Equal(expected, Compare(BuildNumberScheme.Instance, a, b));
 
