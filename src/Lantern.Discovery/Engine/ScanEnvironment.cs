@@ -79,16 +79,16 @@ public sealed class ScanEnvironment
 public sealed record UserHome(string User, string Path, bool IsCurrentUser)
 {
     /// <summary>Every home under /home, /Users or C:\Users (and root's), except the current one.</summary>
-    public static IEnumerable<UserHome> EnumerateAll(HostOs os, string currentHome)
+    public static IEnumerable<UserHome> EnumerateAll(HostOs os, string currentHome, IReadOnlyList<string>? parents = null)
     {
-        string[] parents = os switch
+        parents ??= os switch
         {
             HostOs.Windows => [@"C:\Users"],
             HostOs.MacOS => ["/Users"],
             _ => ["/home"],
         };
         var seen = new HashSet<string>(StringComparer.Ordinal) { System.IO.Path.GetFullPath(currentHome) };
-        if (os == HostOs.Linux && seen.Add("/root") && Directory.Exists("/root"))
+        if (os == HostOs.Linux && parents is ["/home"] && seen.Add("/root") && Directory.Exists("/root"))
         {
             yield return new UserHome("root", "/root", IsCurrentUser: false);
         }

@@ -42,6 +42,18 @@ public class ScanEndToEndTests
     }
 
     [Fact]
+    public async Task Scan_RealProcessJson_ValidatesAgainstPublishedSchema()
+    {
+        using var endpoint = BuildEndpoint();
+        var (_, stdout, _) = LanternProcess.Run(endpoint, "scan", "--format", "json", "--no-probe");
+        var schema = await NJsonSchema.JsonSchema.FromFileAsync(Path.Combine(TestPaths.RepoRoot, "docs", "schema", "inventory.schema.json"));
+
+        var errors = schema.Validate(stdout);
+
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"{e.Path}: {e.Kind}")));
+    }
+
+    [Fact]
     public void Scan_BadTimeBudget_ExitsTwo()
     {
         using var endpoint = new FixtureEndpoint();
