@@ -260,7 +260,9 @@ internal static class ChatTemplateAnalyzer
         }
         if (text.Contains("%c", StringComparison.Ordinal) && e.Exists(t => t is { Kind: JinjaTokenKind.Operator, Text: "%" }))
         {
-            Observe(observations, GgufRules.TemplateObfuscatedString, "The template builds characters from codes with %c.", e[0].Offset, "%c");
+            // Characters from codes feeding a computed attribute name is the escape itself; alone it is an oddity.
+            Observe(observations, dynamicAccess ? GgufRules.TemplateBuiltDunder : GgufRules.TemplateObfuscatedString,
+                dynamicAccess ? "The template builds an attribute name from character codes with %c." : "The template builds characters from codes with %c.", e[0].Offset, "%c");
         }
 
         // {% set name = <expr> %}: remember the folded string so later uses of the name are seen through.
