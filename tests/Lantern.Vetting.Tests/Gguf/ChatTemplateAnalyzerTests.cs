@@ -127,6 +127,29 @@ public sealed class ChatTemplateAnalyzerTests
         Assert.Throws<JinjaLexException>(() => JinjaLexer.Tokenize(string.Concat(Enumerable.Repeat("{{ a }}", 100)), 50));
     }
 
+    [Fact]
+    public void Analyze_EveryPrefixAndRandomText_NeverThrows()
+    {
+        foreach (string template in new[] { ChatTemplates.LlamaDrama, ChatTemplates.Qwen25Tools, @"{% set a %}x{% endset %}{{ '\x5f' ~ a }}{# c #}{% raw %}r{% endraw %}" })
+        {
+            for (int length = 0; length <= template.Length; length++)
+            {
+                _ = ChatTemplateAnalyzer.Analyze(template[..length]);
+            }
+        }
+        var random = new Random(1234);
+        const string alphabet = "{}%#-+'\"\\x5fu_ab()[].|~=,:0 \n";
+        for (int i = 0; i < 2000; i++)
+        {
+            char[] text = new char[random.Next(0, 40)];
+            for (int k = 0; k < text.Length; k++)
+            {
+                text[k] = alphabet[random.Next(alphabet.Length)];
+            }
+            _ = ChatTemplateAnalyzer.Analyze(new string(text));
+        }
+    }
+
     private static Verdict Worst(List<TemplateObservation> observations) =>
         observations.Select(o => GgufRules.Describe(o.RuleId).Verdict).DefaultIfEmpty(Verdict.Safe).Max();
 }
