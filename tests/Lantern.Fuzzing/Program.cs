@@ -5,6 +5,7 @@ using Lantern.Formats.HuggingFace;
 using Lantern.Formats.Ollama;
 using Lantern.Formats.Safetensors;
 using Lantern.Formats.Sniffing;
+using Lantern.Vetting.Engine;
 using SharpFuzz;
 
 namespace Lantern.Fuzzing;
@@ -34,6 +35,18 @@ internal static class Program
             _ = FormatSniffer.ToReportId(id);
         },
         ["zip"] = s => ZipModelClassifier.ClassifyZip(new MemoryStream(ReadAll(s))),
+        // The whole vetting engine: its contract is a verdict for any bytes, never an exception.
+        ["vet"] = s =>
+        {
+            byte[] bytes = ReadAll(s);
+            _ = new ModelVetter().VetStream("fuzz", new MemoryStream(bytes, writable: false), bytes.Length).Verdict.ToReportId();
+        },
+        // The input is a chat template (UTF-8), wrapped in a minimal GGUF so the Jinja lexer and analyser see it.
+        ["chat-template"] = s =>
+        {
+            byte[] gguf = WrapTemplate(ReadAll(s));
+            _ = new ModelVetter().VetStream("fuzz", new MemoryStream(gguf, writable: false), gguf.Length).Verdict.ToReportId();
+        },
     };
 
     public static int Main(string[] args)
@@ -69,6 +82,25 @@ internal static class Program
         {
             // Expected: malformed input reported the way callers handle it.
         }
+    }
+
+    /// <summary>GGUF v3 with no tensors and one KV, <c>tokenizer.chat_template</c> = <paramref name="template"/> (formats.md §2).</summary>
+    private static byte[] WrapTemplate(byte[] template)
+    {
+        byte[] key = "tokenizer.chat_template"u8.ToArray();
+        using var ms = new MemoryStream();
+        using var w = new BinaryWriter(ms);
+        w.Write("GGUF"u8);
+        w.Write(3u);
+        w.Write(0UL);
+        w.Write(1UL);
+        w.Write((ulong)key.Length);
+        w.Write(key);
+        w.Write(8u);
+        w.Write((ulong)template.Length);
+        w.Write(template);
+        w.Flush();
+        return ms.ToArray();
     }
 
     /// <summary>Bounded read: fuzz inputs are small, but never trust a stream to end.</summary>

@@ -5,5 +5,7 @@ public static class VetterRegistry
 {
     public static IReadOnlyList<IFormatVetter> All { get; } =
     [
+        new Rules.Gguf.GgufVetter(),
+        new Rules.Safetensors.SafetensorsVetter(),
     ];
 }

@@ -35,4 +35,10 @@ public sealed record VettingLimits
 
     /// <summary>JSON/text configs read (Keras config.json, ONNX metadata, templates).</summary>
     public int MaxConfigBytes { get; init; } = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// Framework profile the user asked for (<c>lantern vet --profile NAME</c>): a hint to the pickle
+    /// allowlist, which uses it instead of guessing. Null lets each vetter pick the profile that fits.
+    /// </summary>
+    public string? ProfileHint { get; init; }
 }
