@@ -11,6 +11,7 @@ internal static class LanternCommandLine
         {
             ScanCommand.Create(),
             AdvisoriesCommand.Create(),
+            VetCommand.Create(),
         };
         return root;
     }

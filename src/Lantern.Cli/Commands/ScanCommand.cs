@@ -7,6 +7,8 @@ using Lantern.Discovery;
 using Lantern.Discovery.Engine;
 using Lantern.Governance.Advisories;
 using Lantern.Governance.Enrichment;
+using Lantern.Vetting.Engine;
+using Lantern.Vetting.Integration;
 
 namespace Lantern.Cli.Commands;
 
@@ -26,11 +28,12 @@ internal static class ScanCommand
         var noProbe = new Option<bool>("--no-probe") { Description = "Do not send HTTP probes to loopback listeners." };
         var noExec = new Option<bool>("--no-exec") { Description = "Do not run runtime binaries with their version flag." };
         var failOn = CommonOptions.FailOn();
-        var noCache = new Option<bool>("--no-cache") { Description = "Do not read or write the digest cache." };
+        var noCache = new Option<bool>("--no-cache") { Description = "Do not read or write the digest and verdict caches." };
+        var noVet = new Option<bool>("--no-vet") { Description = "Do not vet model files for malicious content (no verdicts, no vetting findings)." };
 
         var command = new Command("scan", "Find AI runtimes, model files, inference servers and GPU use on this endpoint.")
         {
-            format, output, allUsers, paths, timeBudget, noHash, verify, noHomes, noProbe, noExec, failOn, noCache,
+            format, output, allUsers, paths, timeBudget, noHash, verify, noHomes, noProbe, noExec, failOn, noCache, noVet,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -70,6 +73,12 @@ internal static class ScanCommand
             Inventory inventory = await TerminalProgress.RunAsync("Scanning", progress =>
                 new DiscoveryEngine(DetectorRegistry.All, options with { Progress = progress }).ScanAsync(environment, cancellation)).ConfigureAwait(false);
             inventory = InventoryEnricher.Enrich(inventory, AdvisoryDatabase.LoadDefault(AdvisoryDatabase.DefaultImportDirectory()));
+            if (!parse.GetValue(noVet))
+            {
+                // The vet engine judges every artifact once per digest; verdicts are cached beside the digest cache.
+                VerdictCache verdicts = parse.GetValue(noCache) ? VerdictCache.InMemory() : VerdictCache.Load(VerdictCache.DefaultPath());
+                inventory = InventoryVetting.Apply(inventory, new ModelVetter(), verdicts, cancellation);
+            }
 
             await ReportOutput.WriteAsync(inventory, reportFormat, parse.GetValue(output), cancellation).ConfigureAwait(false);
             return ExitCodeFor(inventory, threshold);
