@@ -793,7 +793,7 @@ internal sealed class PickleMachine
         if (!_results.TryGetValue(resultKey, out PickleSymbol? result))
         {
             string description = callee.FullName.Length > 200 ? "<result of a call>" : $"<result of {callee.FullName}>";
-            result = new PickleSymbol(PickleSymbolKind.CallResult, null, null, description);
+            result = new PickleSymbol(PickleSymbolKind.CallResult, callee.Kind == PickleSymbolKind.Global ? callee.Module : null, callee.Kind == PickleSymbolKind.Global ? callee.Name : null, description);
             _results[resultKey] = result;
         }
         return new PickleValue(ValueKind.CallResult, 0, result);

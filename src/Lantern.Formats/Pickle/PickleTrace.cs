@@ -28,8 +28,8 @@ public enum PickleSymbolKind
 /// <summary>A callable or target as the judge sees it: its kind, the import it came from, and words for evidence.</summary>
 public sealed record PickleSymbol(PickleSymbolKind Kind, string? Module, string? Name, string Description)
 {
-    /// <summary><c>module.name</c> for globals, otherwise the description.</summary>
-    public string FullName => Module is null ? Description : $"{Module}.{Name}";
+    /// <summary><c>module.name</c> for globals, otherwise the description. A call result keeps its callee in Module/Name.</summary>
+    public string FullName => Kind == PickleSymbolKind.Global && Module is not null ? $"{Module}.{Name}" : Description;
 }
 
 /// <summary>One distinct import (first occurrence, plus how often it recurred).</summary>
