@@ -135,7 +135,7 @@ public sealed class PickleAssembler
 
     public PickleAssembler BinInt1(byte value) => Raw((byte)'K', value);
 
-    public PickleAssembler BinInt2(ushort value) => Raw((byte)'M', (byte)value, (byte)(value >> 8));
+    public PickleAssembler BinInt2(ushort value) => Raw((byte)'M', unchecked((byte)value), (byte)(value >> 8));
 
     public PickleAssembler Long1(params byte[] littleEndian) => Raw(0x8A, (byte)littleEndian.Length).Raw(littleEndian);
 
@@ -195,7 +195,7 @@ public sealed class PickleAssembler
 
     public PickleAssembler Ext1(byte code) => Raw(0x82, code);
 
-    public PickleAssembler Ext2(ushort code) => Raw(0x83, (byte)code, (byte)(code >> 8));
+    public PickleAssembler Ext2(ushort code) => Raw(0x83, unchecked((byte)code), (byte)(code >> 8));
 
     public PickleAssembler Ext4(int code)
     {
@@ -239,7 +239,7 @@ public sealed class PickleAssembler
         {
             a.BinUnicode($"layer{i}.weight")
                 .Global("torch._utils", "_rebuild_tensor_v2")
-                .Mark().BinUnicode("storage").Global("torch", "FloatStorage").BinUnicode(i.ToString(CultureInfo.InvariantCulture)).BinUnicode("cpu").BinInt(16).Tuple().BinPersId()
+                .Mark().Mark().BinUnicode("storage").Global("torch", "FloatStorage").BinUnicode(i.ToString(CultureInfo.InvariantCulture)).BinUnicode("cpu").BinInt(16).Tuple().BinPersId()
                 .BinInt1(0).BinInt1(4).BinInt1(4).Tuple2().BinInt1(4).BinInt1(1).Tuple2().NewFalse()
                 .Global("collections", "OrderedDict").EmptyTuple().Reduce()
                 .Tuple().Reduce();

@@ -94,14 +94,14 @@ public static class PickleJudge
             {
                 continue;
             }
-            if (PickleDenyList.HasDunderSegment(import.Name) || PickleDenyList.HasDunderSegment(import.Module))
-            {
-                Add(PickleRules.DunderAccess, Verdict.Malicious, $"Import of {import.Module}.{import.Name} reaches a dunder attribute (attribute laundering).", import.Offset, import.Stream, evidence);
-                continue;
-            }
             if (PickleDenyList.Category(import.Module, import.Name) is { } category)
             {
                 Add(PickleRules.DangerousImport, Verdict.Malicious, $"Import of {import.Module}.{import.Name}: {category}.", import.Offset, import.Stream, [.. evidence, ("category", category)]);
+                continue;
+            }
+            if (PickleDenyList.HasDunderSegment(import.Name) || PickleDenyList.HasDunderSegment(import.Module))
+            {
+                Add(PickleRules.DunderAccess, Verdict.Malicious, $"Import of {import.Module}.{import.Name} reaches a dunder attribute (attribute laundering).", import.Offset, import.Stream, evidence);
                 continue;
             }
             Add(PickleRules.ImportNotAllowed, Verdict.Suspicious, $"Import of {import.Module}.{import.Name} is outside the {profile.Id} profile's allowlist.", import.Offset, import.Stream, evidence);
