@@ -3,6 +3,7 @@ using Lantern.Formats;
 using Lantern.Formats.Gguf;
 using Lantern.Formats.HuggingFace;
 using Lantern.Formats.Ollama;
+using Lantern.Formats.Pickle;
 using Lantern.Formats.Safetensors;
 using Lantern.Formats.Sniffing;
 using SharpFuzz;
@@ -34,6 +35,8 @@ internal static class Program
             _ = FormatSniffer.ToReportId(id);
         },
         ["zip"] = s => ZipModelClassifier.ClassifyZip(new MemoryStream(ReadAll(s))),
+        // The decoder never throws for bad input (errors are in the trace); small limits keep each run short.
+        ["pickle"] = s => PickleDecoder.Decode(s, new PickleDecoderOptions { MultipleStreams = true, MaxOpcodes = 1_000_000, MaxStackDepth = 100_000, MaxMemoEntries = 100_000 }),
     };
 
     public static int Main(string[] args)
