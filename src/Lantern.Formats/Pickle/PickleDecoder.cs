@@ -684,8 +684,9 @@ internal sealed class PickleMachine
         {
             throw new PickleLimitException("pickle.memo-limit", offset, $"More than {_options.MaxMemoEntries} memo entries.");
         }
-        if (_memo.TryGetValue(key, out (PickleValue Value, int Stream) old) && old.Value.Kind != value.Kind)
+        if (_memo.TryGetValue(key, out (PickleValue Value, int Stream) old) && old.Stream == _streamIndex && old.Value.Kind != value.Kind)
         {
+            // Only within one pickle: stacked pickles come from fresh picklers that reuse keys from 0.
             Anomaly("pickle.memo-overwrite", offset, $"Memo key {key} is overwritten with a different kind of value.");
         }
         _memo[key] = (value, _streamIndex);

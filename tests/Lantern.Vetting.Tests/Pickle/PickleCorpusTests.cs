@@ -77,4 +77,17 @@ public class PickleCorpusTests
         Assert.True(judged >= 85, $"Only {judged} corpus files sniffed as pickle.");
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
+
+    [SharedFact]
+    public void Judge_LegacyPyTorchCheckpointFromCorpus_SafeAsStackedPickles()
+    {
+        // pytorch_model.bin sniffs as PyTorchLegacy (the containers' job); its five pickles and storages must judge safe here.
+        string path = Path.Combine(TestPaths.SharedDir!, "corpus", "picklescan", "pytorch_model.bin");
+        using FileStream content = File.OpenRead(path);
+        PickleTrace trace = PickleDecoder.Decode(content, PickleJudge.OptionsFrom(new VettingLimits(), multipleStreams: true));
+        PickleJudgement judgement = PickleJudge.Evaluate(trace, member: null, profileHint: null, multipleStreams: true);
+        Assert.True(judgement.Verdict == Verdict.Safe, string.Join("; ", judgement.Findings.Select(f => $"{f.RuleId} {f.Message}")));
+        Assert.Equal(5, trace.Streams.Count(s => s.Completed));
+        Assert.Equal("pytorch", judgement.Profile);
+    }
 }

@@ -178,12 +178,16 @@ public static class PickleJudge
             }
         }
 
+        bool legacyTorch = multipleStreams && IsLegacyTorchLayout(trace);
         foreach (PickleAnomaly anomaly in trace.Anomalies)
         {
+            if (legacyTorch && anomaly.Stream >= LegacyTorchPickles && !trace.Streams.Any(s => s.Index == anomaly.Stream && s.Completed))
+            {
+                continue; // Storage bytes read as opcodes after the fifth pickle: noise, not a differential.
+            }
             Add(PickleRules.ParserDifferential, Verdict.Suspicious, anomaly.Message, anomaly.Offset, anomaly.Stream, ("code", anomaly.Code));
         }
 
-        bool legacyTorch = multipleStreams && IsLegacyTorchLayout(trace);
         if (trace.Error is { } error)
         {
             int failedStream = trace.Streams.Count > 0 && !trace.Streams[^1].Completed ? trace.Streams[^1].Index : trace.Streams.Count;
