@@ -3,6 +3,7 @@ using Lantern.Formats;
 using Lantern.Formats.Gguf;
 using Lantern.Formats.HuggingFace;
 using Lantern.Formats.Ollama;
+using Lantern.Formats.Pickle;
 using Lantern.Formats.Safetensors;
 using Lantern.Formats.Sniffing;
 using Lantern.Vetting.Engine;
@@ -47,6 +48,8 @@ internal static class Program
             byte[] gguf = WrapTemplate(ReadAll(s));
             _ = new ModelVetter().VetStream("fuzz", new MemoryStream(gguf, writable: false), gguf.Length).Verdict.ToReportId();
         },
+        // The decoder never throws for bad input (errors are in the trace); small limits keep each run short.
+        ["pickle"] = s => PickleDecoder.Decode(s, new PickleDecoderOptions { MultipleStreams = true, MaxOpcodes = 1_000_000, MaxStackDepth = 100_000, MaxMemoEntries = 100_000 }),
     };
 
     public static int Main(string[] args)

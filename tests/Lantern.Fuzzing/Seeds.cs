@@ -24,6 +24,8 @@ internal static class Seeds
         Save(root, "sniff", "gguf.bin", Gguf());
         Save(root, "sniff", "pickle.bin", [0x80, 0x04, 0x95, 0x05, 0, 0, 0, 0, 0, 0, 0, 0x7D, 0x94, 0x2E]);
         Save(root, "sniff", "onnx.bin", [0x08, 0x07, 0x12, 0x07, .. "pytorch"u8, 0x1A, 0x01, 0x32]);
+        Save(root, "pickle", "state-dict.pkl", [0x80, 0x02, 0x63, .. "collections\nOrderedDict\n"u8, 0x29, 0x52, 0x71, 0x00, 0x2E]);
+        Save(root, "pickle", "stack-global.pkl", [0x80, 0x04, 0x8C, 0x02, .. "os"u8, 0x94, 0x8C, 0x06, .. "system"u8, 0x94, 0x93, 0x28, 0x56, .. "id\n"u8, 0x74, 0x52, 0x2E]);
         Save(root, "zip", "pytorch.zip", Zip(("archive/data.pkl", [0x80, 0x02, 0x7D, 0x2E]), ("archive/version", "3"u8.ToArray())));
         Save(root, "zip", "llamafile.zip", Zip(("model.gguf", "GGUF\u0003\0\0\0"u8.ToArray())));
     }

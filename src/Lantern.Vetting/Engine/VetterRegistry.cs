@@ -7,5 +7,6 @@ public static class VetterRegistry
     [
         new Rules.Gguf.GgufVetter(),
         new Rules.Safetensors.SafetensorsVetter(),
+        new Rules.Pickle.PickleVetter(),
     ];
 }
