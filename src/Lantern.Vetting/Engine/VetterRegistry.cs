@@ -5,5 +5,6 @@ public static class VetterRegistry
 {
     public static IReadOnlyList<IFormatVetter> All { get; } =
     [
+        new Rules.Onnx.OnnxVetter(),
     ];
 }
