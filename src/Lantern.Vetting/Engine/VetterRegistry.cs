@@ -6,5 +6,7 @@ public static class VetterRegistry
     public static IReadOnlyList<IFormatVetter> All { get; } =
     [
         new Rules.Onnx.OnnxVetter(),
+        new Rules.TensorFlow.SavedModelVetter(),
+        new Rules.Keras.KerasVetter(),
     ];
 }
