@@ -132,6 +132,12 @@ public static class KerasConfigReader
         {
             functionName = function.GetString();
         }
+        else if (className is "Lambda" or "TFOpLambda" or "SlicingOpLambda" && element.TryGetProperty("config", out JsonElement layerConfig)
+            && layerConfig.ValueKind == JsonValueKind.Object && layerConfig.TryGetProperty("function", out JsonElement named) && named.ValueKind == JsonValueKind.String)
+        {
+            // tf.keras TFOpLambda names a TF API symbol ("io.read_file"); a Keras 2 Lambda may name a function.
+            functionName = named.GetString();
+        }
         bool bytecode = className == "__lambda__" || functionType == "lambda" || outputShapeType == "lambda";
         string? shared = element.TryGetProperty("shared_object_id", out JsonElement id) ? id.ToString() : null;
         return new KerasObject
