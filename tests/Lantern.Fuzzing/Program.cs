@@ -2,8 +2,10 @@ using System.Text;
 using Lantern.Formats;
 using Lantern.Formats.Gguf;
 using Lantern.Formats.HuggingFace;
+using Lantern.Formats.Keras;
 using Lantern.Formats.Ollama;
 using Lantern.Formats.Pickle;
+using Lantern.Formats.Protobuf;
 using Lantern.Formats.Safetensors;
 using Lantern.Formats.Sniffing;
 using Lantern.Vetting.Engine;
@@ -50,6 +52,8 @@ internal static class Program
         },
         // The decoder never throws for bad input (errors are in the trace); small limits keep each run short.
         ["pickle"] = s => PickleDecoder.Decode(s, new PickleDecoderOptions { MultipleStreams = true, MaxOpcodes = 1_000_000, MaxStackDepth = 100_000, MaxMemoEntries = 100_000 }),
+        ["protobuf"] = s => WalkProtobuf(new MemoryStream(ReadAll(s))),
+        ["keras-config"] = s => KerasConfigReader.Read(ReadAll(s)),
     };
 
     public static int Main(string[] args)
@@ -104,6 +108,40 @@ internal static class Program
         w.Write(template);
         w.Flush();
         return ms.ToArray();
+    /// <summary>
+    /// Walks every field, opening each length-delimited field as a nested message when it parses as one (explicit
+    /// stack), so the fuzzer exercises windows, depth and varints the way the ONNX and SavedModel walks do.
+    /// </summary>
+    private static void WalkProtobuf(Stream stream)
+    {
+        var reader = new ProtobufReader(stream, -1, new ProtobufReaderOptions { MaxDepth = 32, MaxFields = 1_000_000 });
+        var stack = new Stack<ProtobufMessage>();
+        stack.Push(reader.Root());
+        while (stack.Count > 0)
+        {
+            ProtobufMessage message = stack.Pop();
+            while (message.Next())
+            {
+                switch (message.WireType)
+                {
+                    case ProtobufWireType.Varint:
+                        _ = message.ReadVarint();
+                        break;
+                    case ProtobufWireType.Fixed32:
+                        _ = message.ReadFixed32();
+                        break;
+                    case ProtobufWireType.Fixed64:
+                        _ = message.ReadFixed64();
+                        break;
+                    case ProtobufWireType.LengthDelimited when message.FieldNumber % 2 == 1:
+                        stack.Push(message.ReadMessage());
+                        break;
+                    case ProtobufWireType.LengthDelimited when message.ValueLength <= 4096:
+                        _ = message.ReadBytes(4096);
+                        break;
+                }
+            }
+        }
     }
 
     /// <summary>Bounded read: fuzz inputs are small, but never trust a stream to end.</summary>

@@ -27,6 +27,11 @@ internal static class Seeds
         Save(root, "pickle", "state-dict.pkl", [0x80, 0x02, 0x63, .. "collections\nOrderedDict\n"u8, 0x29, 0x52, 0x71, 0x00, 0x2E]);
         Save(root, "pickle", "stack-global.pkl", [0x80, 0x04, 0x8C, 0x02, .. "os"u8, 0x94, 0x8C, 0x06, .. "system"u8, 0x94, 0x93, 0x28, 0x56, .. "id\n"u8, 0x74, 0x52, 0x2E]);
         Save(root, "zip", "pytorch.zip", Zip(("archive/data.pkl", [0x80, 0x02, 0x7D, 0x2E]), ("archive/version", "3"u8.ToArray())));
+        // ONNX ModelProto: ir_version 8, producer, graph { node { op_type "Relu" } }.
+        Save(root, "protobuf", "onnx.pb", [0x08, 0x08, 0x12, 0x04, .. "test"u8, 0x3A, 0x08, 0x0A, 0x06, 0x22, 0x04, .. "Relu"u8]);
+        Save(root, "keras-config", "config.json", Encoding.UTF8.GetBytes("""
+            {"module":"keras","class_name":"Sequential","config":{"layers":[{"module":"keras.layers","class_name":"Dense","config":{"units":4,"activation":{"module":"keras.activations","class_name":"function","config":"relu","registered_name":"function"}},"registered_name":null},{"class_name":"Lambda","config":{"function":["4wE=",null,null],"function_type":"lambda"}}]},"registered_name":null}
+            """));
         Save(root, "zip", "llamafile.zip", Zip(("model.gguf", "GGUF\u0003\0\0\0"u8.ToArray())));
     }
 

@@ -8,5 +8,8 @@ public static class VetterRegistry
         new Rules.Gguf.GgufVetter(),
         new Rules.Safetensors.SafetensorsVetter(),
         new Rules.Pickle.PickleVetter(),
+        new Rules.Onnx.OnnxVetter(),
+        new Rules.TensorFlow.SavedModelVetter(),
+        new Rules.Keras.KerasVetter(),
     ];
 }
