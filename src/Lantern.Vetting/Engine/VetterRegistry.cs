@@ -5,5 +5,11 @@ public static class VetterRegistry
 {
     public static IReadOnlyList<IFormatVetter> All { get; } =
     [
+        new Rules.Containers.ZipVetter(),
+        new Rules.Containers.LegacyTorchVetter(),
+        new Rules.Containers.TorchTarVetter(),
+        new Rules.Containers.NumpyVetter(),
+        new Rules.Containers.CompressedStreamVetter(),
+        new Rules.Containers.SevenZipVetter(),
     ];
 }
