@@ -7,7 +7,7 @@ namespace Lantern.Vetting.Tests.Containers;
 
 /// <summary>
 /// Test-only stand-in for the real pickle judge (branch vet-pickle): malicious when the bytes hold
-/// <c>posix\nsystem</c>, <c>os\nsystem</c> or <c>builtins\neval</c>, safe otherwise. Keeps these tests
+/// <c>posix\nsystem</c>, <c>os\nsystem</c> or <c>builtins\neval</c>, malformed when it does not end in STOP, safe otherwise. Keeps these tests
 /// independent of the other branch; the corpus test uses the real registry instead.
 /// </summary>
 internal sealed class FakePickleVetter : IFormatVetter
@@ -34,7 +34,8 @@ internal sealed class FakePickleVetter : IFormatVetter
                 context.Add(new VetFinding { RuleId = "TEST-PKL", Implies = Verdict.Malicious, Severity = Severity.Critical, Message = "fake: dangerous global" });
             }
         }
-        return Verdict.Safe;
+        // Like the real judge, a pickle that does not end in STOP is never safe.
+        return bytes.Length > 0 && bytes[^1] == (byte)'.' ? Verdict.Safe : Verdict.Malformed;
     }
 
     public static (ModelVetter Vetter, FakePickleVetter Fake) Create(VettingLimits? limits = null)

@@ -206,7 +206,8 @@ public class ZipVetterTests
     [Fact]
     public void Vet_InflationBudget_Incomplete()
     {
-        byte[] zip = new ZipBuilder().Add("a.pkl", new byte[4096], deflate: true).Add("b.pkl", new byte[4096], deflate: true).Build();
+        byte[] padded = [.. new byte[4095], (byte)'.'];
+        byte[] zip = new ZipBuilder().Add("a.pkl", padded, deflate: true).Add("b.pkl", padded, deflate: true).Build();
         VetResult r = FakePickleVetter.Vet(zip, new VettingLimits { MaxInflatedBytes = 6000 });
         Assert.True(r.Has(ContainerRules.ZipInflationLimit));
         Assert.Equal(Verdict.Incomplete, r.Verdict);

@@ -63,11 +63,58 @@ public sealed class CompressedStreamVetter : IFormatVetter
                         : $"The {codec} stream inflates past {context.Limits.MaxInflatedBytes} bytes; not judged.", ("codec", codec)));
                 return Verdict.Incomplete;
             }
+            if (TrailerMismatch(codec, content, buffer) is { } why)
+            {
+                // .NET's inflaters end quietly on a cut stream; the trailer is the only proof the payload is whole.
+                context.Add(ContainerRules.Finding(ContainerRules.CompressionCorrupt, Verdict.Malformed, Severity.Medium,
+                    $"The {codec} stream is truncated or corrupt: {why}", ("codec", codec)));
+            }
             context.Add(ContainerRules.Finding(ContainerRules.CompressedPayload, Verdict.Safe, Severity.Info,
                 $"{codec}-compressed payload of {buffer.Length} bytes (joblib decompresses by magic); judged below.", ("codec", codec)));
             context.VetMember(codec, buffer.Content, buffer.Length);
         }
         return Verdict.Safe;
+    }
+
+    /// <summary>
+    /// gzip (RFC 1952 §2.3.1): the last 8 bytes are CRC-32 and size mod 2^32 of the (last member's) payload.
+    /// zlib (RFC 1950 §2.2): the last 4 bytes are the big-endian Adler-32 of the payload.
+    /// </summary>
+    private static string? TrailerMismatch(string codec, Stream content, MemberBuffer buffer)
+    {
+        if (codec is not ("gzip" or "zlib"))
+        {
+            return null;
+        }
+        Span<byte> trailer = stackalloc byte[8];
+        int size = codec == "gzip" ? 8 : 4;
+        if (content.Length < size + 2)
+        {
+            return "too short for its trailer";
+        }
+        content.Position = content.Length - size;
+        content.ReadExactly(trailer[..size]);
+        if (codec == "gzip")
+        {
+            uint crc = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer);
+            uint isize = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
+            return crc == buffer.Crc && isize == (uint)(buffer.Length & 0xFFFFFFFF) ? null : "the trailer's CRC-32 or size does not match the payload";
+        }
+        uint expected = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(trailer);
+        uint a = 1, b = 0;
+        byte[] chunk = new byte[81920];
+        buffer.Content.Position = 0;
+        int n;
+        while ((n = buffer.Content.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                a = (a + chunk[i]) % 65521;
+                b = (b + a) % 65521;
+            }
+        }
+        buffer.Content.Position = 0;
+        return ((b << 16) | a) == expected ? null : "the trailer's Adler-32 does not match the payload";
     }
 
     internal static string Identify(ReadOnlySpan<byte> head)
