@@ -32,7 +32,10 @@ public sealed partial class ZipVetter : IFormatVetter
         Stream content = context.Content.Position == 0 ? context.Content : new SubStream(context.Content, context.Content.Position, context.Length);
         var options = new ZipReaderOptions { MaxEntries = context.Limits.MaxArchiveMembers };
         ZipDirectory directory = ZipReader.Read(content, options);
-        bool torch = context.Format is ModelFormatId.PyTorchZip or ModelFormatId.TorchScript;
+        // A zip the classifier could only call "zip" (ZipArchive refused it) is still a PyTorch archive when its own
+        // directory says so: PyTorch's reader is more lenient than ZipArchive.
+        bool torch = context.Format is ModelFormatId.PyTorchZip or ModelFormatId.TorchScript
+            || (context.Format == ModelFormatId.Zip && directory.Entries.Any(e => e.InCentralDirectory && DataPkl().IsMatch(e.Name)));
         if (torch)
         {
             context.Profile ??= "pytorch";
@@ -58,7 +61,9 @@ public sealed partial class ZipVetter : IFormatVetter
             if (torch && !IsUnderRoot(entry.Name, root) && ++outsideRoot <= MaxRepeatedFindings)
             {
                 context.Add(ContainerRules.Finding(ContainerRules.TorchOutsideRoot, Verdict.Suspicious, Severity.Medium,
-                    $"'{entry.Name}' is outside the archive's root folder '{root}/'; PyTorch never reads it, other tools may.", ("member", entry.Name)));
+                    root is null
+                        ? $"'{entry.Name}' is not inside a top-level folder; PyTorch expects every entry under one and never reads it, other tools may."
+                        : $"'{entry.Name}' is outside the archive's root folder '{root}/'; PyTorch never reads it, other tools may.", ("member", entry.Name)));
             }
             if (torch && entry.InCentralDirectory && IsStorage(entry.Name))
             {
@@ -334,6 +339,9 @@ public sealed partial class ZipVetter : IFormatVetter
         }
         context.AddMember(new VetResult { Path = $"{context.Path}!{memberName}", Format = "torchscript-code", Verdict = verdict, Findings = findings });
     }
+
+    [GeneratedRegex(@"^[^/]+/data\.pkl$", RegexOptions.CultureInvariant)]
+    private static partial Regex DataPkl();
 
     [GeneratedRegex(@"^[^/]+/(data|constants)/\d+$", RegexOptions.CultureInvariant)]
     private static partial Regex StorageName();
