@@ -2,9 +2,11 @@ using System.Text;
 using Lantern.Formats;
 using Lantern.Formats.Gguf;
 using Lantern.Formats.HuggingFace;
+using Lantern.Formats.Numpy;
 using Lantern.Formats.Ollama;
 using Lantern.Formats.Safetensors;
 using Lantern.Formats.Sniffing;
+using Lantern.Formats.Zip;
 using SharpFuzz;
 
 namespace Lantern.Fuzzing;
@@ -34,6 +36,8 @@ internal static class Program
             _ = FormatSniffer.ToReportId(id);
         },
         ["zip"] = s => ZipModelClassifier.ClassifyZip(new MemoryStream(ReadAll(s))),
+        ["zip-reader"] = s => ZipReader.Read(new MemoryStream(ReadAll(s))),
+        ["npy"] = s => NpyReader.Read(new MemoryStream(ReadAll(s))),
     };
 
     public static int Main(string[] args)

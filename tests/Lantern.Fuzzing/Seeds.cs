@@ -26,6 +26,8 @@ internal static class Seeds
         Save(root, "sniff", "onnx.bin", [0x08, 0x07, 0x12, 0x07, .. "pytorch"u8, 0x1A, 0x01, 0x32]);
         Save(root, "zip", "pytorch.zip", Zip(("archive/data.pkl", [0x80, 0x02, 0x7D, 0x2E]), ("archive/version", "3"u8.ToArray())));
         Save(root, "zip", "llamafile.zip", Zip(("model.gguf", "GGUF\u0003\0\0\0"u8.ToArray())));
+        Save(root, "zip-reader", "pytorch.zip", Zip(("archive/data.pkl", [0x80, 0x02, 0x7D, 0x2E]), ("archive/version", "3"u8.ToArray())));
+        Save(root, "npy", "int32.npy", [0x93, .. "NUMPY"u8, 1, 0, 0x3E, 0x00, .. "{'descr': '<i4', 'fortran_order': False, 'shape': (1,), }    \n"u8, 1, 0, 0, 0]);
     }
 
     private static void Save(string root, string target, string name, byte[] bytes)

@@ -67,7 +67,8 @@ public static partial class NpyReader
         }
         byte[] header = new byte[headerLength];
         int already = got - prefix;
-        fixedPart[prefix..got].CopyTo(header);
+        int copied = Math.Min(already, header.Length);
+        fixedPart.Slice(prefix, copied).CopyTo(header);
         int rest = ReadAtMost(stream, header.AsSpan(Math.Min(already, header.Length)));
         if (Math.Min(already, header.Length) + rest < header.Length)
         {
