@@ -10,7 +10,7 @@ namespace Lantern.Vetting.Rules.Containers;
 
 /// <summary>
 /// Whole-file compressed pickles (formats.md §1, §6; §9.6 A6): <c>joblib.dump(compress=…)</c> writes zlib, gzip,
-/// bz2, xz, lzma (LZMA-alone) or lz4, and <c>joblib.load</c> picks the decompressor by magic whatever the name.
+/// bz2, xz, lzma (LZMA-alone) or lz4 (frame format, K4os.Compression.LZ4.Streams); zstd is read too, and <c>joblib.load</c> picks the decompressor by magic whatever the name.
 /// The payload is inflated with the archive budget into a bounded seekable buffer and handed to the engine, which
 /// sniffs it (a pickle, a tar, another compressed layer…). joblib's own framing — a pickle whose NumpyArrayWrapper
 /// objects are followed inline by raw array bytes (joblib/numpy_pickle.py) — is the pickle vetter's to walk.
@@ -30,12 +30,10 @@ public sealed class CompressedStreamVetter : IFormatVetter
         int got = content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         content.Position = 0;
         string codec = Identify(head[..got]);
-        if (codec is "lz4" or "unknown")
+        if (codec == "unknown")
         {
             context.Add(ContainerRules.Finding(ContainerRules.CompressionUnsupported, Verdict.Incomplete, Severity.Low,
-                codec == "lz4"
-                    ? "lz4-compressed (joblib compress='lz4'); no vetted managed lz4 decoder is bundled, so the payload was not judged."
-                    : "Compressed stream of an unrecognised kind; the payload was not judged.", ("codec", codec)));
+                "Compressed stream of an unrecognised kind; the payload was not judged.", ("codec", codec)));
             return Verdict.Incomplete;
         }
         var budget = new InflationBudget(context.Limits.MaxInflatedBytes, context.Limits.MaxCompressionRatio);
@@ -158,6 +156,7 @@ public sealed class CompressedStreamVetter : IFormatVetter
         "xz" => new XZStream(new SubStream(content, 0, content.Length)),
         "zstd" => new SharpCompress.Compressors.ZStandard.DecompressionStream(content, 81920, checkEndOfStream: true, leaveOpen: true),
         "lzma" => OpenLzmaAlone(content),
+        "lz4" => K4os.Compression.LZ4.Streams.LZ4Stream.Decode(content, leaveOpen: true),
         _ => throw new NotSupportedException(codec),
     };
 
