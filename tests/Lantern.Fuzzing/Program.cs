@@ -3,12 +3,14 @@ using Lantern.Formats;
 using Lantern.Formats.Gguf;
 using Lantern.Formats.HuggingFace;
 using Lantern.Formats.Keras;
+using Lantern.Formats.Numpy;
 using Lantern.Formats.Ollama;
 using Lantern.Formats.Pickle;
 using Lantern.Formats.Protobuf;
 using Lantern.Formats.Safetensors;
 using Lantern.Formats.Sniffing;
 using Lantern.Vetting.Engine;
+using Lantern.Formats.Zip;
 using SharpFuzz;
 
 namespace Lantern.Fuzzing;
@@ -54,6 +56,8 @@ internal static class Program
         ["pickle"] = s => PickleDecoder.Decode(s, new PickleDecoderOptions { MultipleStreams = true, MaxOpcodes = 1_000_000, MaxStackDepth = 100_000, MaxMemoEntries = 100_000 }),
         ["protobuf"] = s => WalkProtobuf(new MemoryStream(ReadAll(s))),
         ["keras-config"] = s => KerasConfigReader.Read(ReadAll(s)),
+        ["zip-reader"] = s => ZipReader.Read(new MemoryStream(ReadAll(s))),
+        ["npy"] = s => NpyReader.Read(new MemoryStream(ReadAll(s))),
     };
 
     public static int Main(string[] args)

@@ -33,6 +33,8 @@ internal static class Seeds
             {"module":"keras","class_name":"Sequential","config":{"layers":[{"module":"keras.layers","class_name":"Dense","config":{"units":4,"activation":{"module":"keras.activations","class_name":"function","config":"relu","registered_name":"function"}},"registered_name":null},{"class_name":"Lambda","config":{"function":["4wE=",null,null],"function_type":"lambda"}}]},"registered_name":null}
             """));
         Save(root, "zip", "llamafile.zip", Zip(("model.gguf", "GGUF\u0003\0\0\0"u8.ToArray())));
+        Save(root, "zip-reader", "pytorch.zip", Zip(("archive/data.pkl", [0x80, 0x02, 0x7D, 0x2E]), ("archive/version", "3"u8.ToArray())));
+        Save(root, "npy", "int32.npy", [0x93, .. "NUMPY"u8, 1, 0, 0x3E, 0x00, .. "{'descr': '<i4', 'fortran_order': False, 'shape': (1,), }    \n"u8, 1, 0, 0, 0]);
     }
 
     private static void Save(string root, string target, string name, byte[] bytes)

@@ -11,5 +11,11 @@ public static class VetterRegistry
         new Rules.Onnx.OnnxVetter(),
         new Rules.TensorFlow.SavedModelVetter(),
         new Rules.Keras.KerasVetter(),
+        new Rules.Containers.ZipVetter(),
+        new Rules.Containers.LegacyTorchVetter(),
+        new Rules.Containers.TorchTarVetter(),
+        new Rules.Containers.NumpyVetter(),
+        new Rules.Containers.CompressedStreamVetter(),
+        new Rules.Containers.SevenZipVetter(),
     ];
 }
