@@ -112,6 +112,8 @@ internal static class Program
         w.Write(template);
         w.Flush();
         return ms.ToArray();
+    }
+
     /// <summary>
     /// Walks every field, opening each length-delimited field as a nested message when it parses as one (explicit
     /// stack), so the fuzzer exercises windows, depth and varints the way the ONNX and SavedModel walks do.
