@@ -11,6 +11,8 @@ namespace Lantern.Formats.Sniffing;
 /// followed by an opcode (so <c>cat\ndog\nfish</c> is rejected but <c>cos\nsystem\n(S'</c> is accepted);</item>
 /// <item><c>}q\x00</c>, <c>]q\x00</c> + opcode — EMPTY_DICT/EMPTY_LIST then BINPUT (protocol 1);
 /// <c>}(X</c>/<c>](X</c> with a BINUNICODE length whose high bytes are zero.</item>
+/// <item><c>S'…'\n</c> / <c>(S'…</c> (STRING) and <c>V…\n</c> followed by a memo PUT/MEMOIZE/POP (UNICODE), as
+/// hand-made protocol-0 payloads start (picklescan corpus malicious10/11/23).</item>
 /// </list>
 /// Known misses: protocol-0 pickles whose first GLOBAL module name is longer than 13 bytes; they are rare
 /// (torch and joblib write protocol ≥ 2). Known false positives: a text file that starts with a word beginning
@@ -60,11 +62,26 @@ internal static class PickleHeuristics
             {
                 return IsGlobalOperands(head[2..]);
             }
+            if (head[1] == (byte)'S')
+            {
+                return IsQuotedLine(head[2..]);
+            }
             return false;
         }
         if (head[0] == Global)
         {
             return IsGlobalOperands(head[1..]);
+        }
+        if (head[0] == (byte)'S')
+        {
+            // STRING: a quoted repr on one line, e.g. S'os'\n then the next opcode (picklescan's malicious23).
+            return IsQuotedLine(head[1..]);
+        }
+        if (head[0] == (byte)'V')
+        {
+            // UNICODE: raw-unicode-escaped text up to \n; accepted only when a memo PUT or POP follows,
+            // as pickle writes it (Vos\np2\n0…) and prose never does.
+            return IsUnicodeLineThenMemo(head[1..]);
         }
         if (head[0] is EmptyDict or EmptyList)
         {
@@ -78,6 +95,49 @@ internal static class PickleHeuristics
             }
         }
         return false;
+    }
+
+    /// <summary><c>'text'\n</c> or <c>"text"\n</c>; a line cut by the end of the head is accepted once it is 4 bytes long.</summary>
+    private static bool IsQuotedLine(ReadOnlySpan<byte> rest)
+    {
+        if (rest.Length < 2 || rest[0] is not ((byte)'\'' or (byte)'"'))
+        {
+            return false;
+        }
+        byte quote = rest[0];
+        int end = rest.IndexOf((byte)'\n');
+        if (end < 0)
+        {
+            return rest.Length >= 4 && !rest[1..].Contains((byte)'\r');
+        }
+        if (end < 2 || rest[end - 1] != quote)
+        {
+            return false;
+        }
+        ReadOnlySpan<byte> next = rest[(end + 1)..];
+        return next.Length == 0 || IsOpcode(next[0]);
+    }
+
+    /// <summary><c>text\n</c> then <c>p&lt;digits&gt;\n</c>, MEMOIZE or POP (<c>0</c>) followed by an opcode.</summary>
+    private static bool IsUnicodeLineThenMemo(ReadOnlySpan<byte> rest)
+    {
+        int end = rest.IndexOf((byte)'\n');
+        if (end <= 0)
+        {
+            return false;
+        }
+        ReadOnlySpan<byte> next = rest[(end + 1)..];
+        if (next.Length == 0)
+        {
+            return false;
+        }
+        return next[0] switch
+        {
+            (byte)'p' => IsDecimalLine(next[1..]) && next.Length > 1,
+            0x94 => true,
+            (byte)'0' => next.Length == 1 || IsOpcode(next[1]),
+            _ => false,
+        };
     }
 
     /// <summary>Digits then '\n' (the memo key of PUT/GET in protocol 0); the line may run past the head.</summary>

@@ -39,6 +39,7 @@ public static class DirectoryVetterRegistry
 {
     public static IReadOnlyList<IDirectoryVetter> All { get; } =
     [
+        new DelegateDirectoryVetter("tf-savedmodel", SavedModelDirectory.Claims, Rules.TensorFlow.SavedModelVetting.VetDirectory),
     ];
 }
 

@@ -122,15 +122,16 @@ public sealed class VetCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Vet_SavedModelDirectoryWithoutVetter_Exit3()
+    public async Task Vet_SavedModelDirectoryWithoutMetaGraph_JudgedAsSavedModelMalformed()
     {
-        // Until the SavedModel vetter is registered (DirectoryVetterRegistry), a SavedModel is incomplete, never safe.
+        // The directory is recognised by saved_model.pb and judged as one SavedModel (DirectoryVetterRegistry).
         File.WriteAllBytes(_dir.File("exported/saved_model.pb"), [0x08, 0x01]);
 
         (int exit, string stdout, _) = await RunAsync(Path.Combine(_dir.Path, "exported"), "--format", "json");
 
-        Assert.Equal(ExitCodes.Incomplete, exit);
-        Assert.Contains("incomplete", stdout, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Findings, exit);
+        Assert.Contains("\"tf-savedmodel\"", stdout, StringComparison.Ordinal);
+        Assert.Contains("LNT-TFS-005", stdout, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -171,13 +171,12 @@ public sealed class KerasVetterTests
     [Fact]
     public void Vet_PickleMemberInKerasZip_VettedByEngine()
     {
-        // Any extra member goes through the engine: here an unknown pickle format has no vetter in this branch,
-        // so the member is at least incomplete, never silently safe.
-        byte[] pickle = [0x80, 0x04, 0x95, 0x10, 0, 0, 0, 0, 0, 0, 0, 0x8C, 0x02, (byte)'o', (byte)'s', 0x94, 0x2E];
+        // Any extra member goes through the engine and its pickle vetter: os.system('id') hidden in assets/.
+        byte[] pickle = [0x80, 0x02, .. "cos\nsystem\n(S'id'\ntR."u8];
         VetResult result = Vet(Zip(BenignSequential(), null, ("assets/payload.pkl", pickle)));
         VetResult member = Assert.Single(result.Members, m => m.Path.EndsWith("assets/payload.pkl", StringComparison.Ordinal));
-        Assert.NotEqual(Verdict.Safe, member.Verdict);
-        Assert.NotEqual(Verdict.Safe, result.Verdict);
+        Assert.Equal(Verdict.Malicious, member.Verdict);
+        Assert.Equal(Verdict.Malicious, result.Verdict);
     }
 
     [Fact]
