@@ -14,7 +14,7 @@ namespace Lantern.Discovery.Engine;
 internal sealed class FileSweeper
 {
     /// <summary>Files smaller than this cannot hold any model header we recognise.</summary>
-    private const long MinCandidateBytes = 8;
+    internal const long MinCandidateBytes = 8;
 
     private readonly IReadOnlySet<string> _skipMounts;
     private readonly Func<string, bool> _isInterestingDirectoryName;
@@ -32,6 +32,31 @@ internal sealed class FileSweeper
     public SweepResult Sweep(IEnumerable<string> roots, CancellationToken cancellation)
     {
         var result = new SweepResult();
+        if (NativeTreeWalker.Supported)
+        {
+            var directories = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            byte[] head = new byte[FormatSniffer.HeadLength];
+            foreach (string root in roots)
+            {
+                string start = RealPath(root);
+                if (!seen.Add(start) || IsUnder(start, seen, exceptSelf: true))
+                {
+                    continue;
+                }
+                if (Directory.Exists(start))
+                {
+                    directories.Add(start);
+                }
+                else if (File.Exists(start))
+                {
+                    Interlocked.Increment(ref result.FilesSeenCounter);
+                    SniffFile(start, new FileInfo(start).Length, head, result);
+                }
+            }
+            NativeTreeWalker.Sweep(directories, result, _skipMounts, _isInterestingDirectoryName, _clock, _budget, cancellation);
+            return result;
+        }
         // The walk runs inside the enumerator that Parallel.ForEach pulls from (under its lock),
         // so directory listing and the per-file open/read/close overlap on all cores.
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellation };
@@ -44,12 +69,7 @@ internal sealed class FileSweeper
                 Interlocked.Increment(ref result.FilesSeenCounter);
                 if (file.IsLink)
                 {
-                    // A symlinked file is looked at through its target; duplicates are merged by real path later.
-                    string? target = ResolveFileLink(file.Path);
-                    if (target is not null && TryLength(target) is { } targetLength)
-                    {
-                        SniffFile(target, targetLength, head, result, linkedFrom: file.Path);
-                    }
+                    SniffLink(file.Path, result, head);
                     return head;
                 }
                 SniffFile(file.Path, file.Length, head, result);
@@ -96,7 +116,7 @@ internal sealed class FileSweeper
                     break;
                 }
                 string dir = pending.Pop();
-                result.DirectoriesSeen++;
+                Interlocked.Increment(ref result.DirectoriesSeenCounter);
                 files.Clear();
                 ListDirectory(dir, pending, files, result);
                 foreach (var file in files)
@@ -148,6 +168,16 @@ internal sealed class FileSweeper
         catch (IOException ex)
         {
             result.Problems.Enqueue(new ScanProblem { Subject = dir, Code = ProblemCodes.Unreadable, Message = ex.Message, Source = "sweep" });
+        }
+    }
+
+    /// <summary>A symlinked file is looked at through its target; duplicates are merged by real path later.</summary>
+    internal static void SniffLink(string path, SweepResult result, byte[] head)
+    {
+        string? target = ResolveFileLink(path);
+        if (target is not null && TryLength(target) is { } targetLength)
+        {
+            SniffFile(target, targetLength, head, result, linkedFrom: path);
         }
     }
 
@@ -272,12 +302,14 @@ internal sealed class SweepResult
     /// <summary>Added to from the sniffing threads.</summary>
     public ConcurrentBag<SweptFile> Candidates { get; } = [];
 
-    /// <summary>Written by the walk only (one thread at a time, under the partitioner's lock).</summary>
+    /// <summary>Written by the walk (locked by writers that run in parallel).</summary>
     public List<string> InterestingDirectories { get; } = [];
 
     public ConcurrentQueue<ScanProblem> Problems { get; } = new();
 
+    public long DirectoriesSeenCounter;
+
     public long FilesSeen => Interlocked.Read(ref FilesSeenCounter);
 
-    public long DirectoriesSeen { get; set; }
+    public long DirectoriesSeen => Interlocked.Read(ref DirectoriesSeenCounter);
 }
