@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Lantern.Cli.Output;
 using Lantern.Core.Findings;
 
 namespace Lantern.Cli.Commands;
@@ -27,27 +26,6 @@ internal static class CommonOptions
             Description = "Lowest finding severity that makes the exit code 1: info, low, medium, high, critical.",
             DefaultValueFactory = _ => "high",
         };
-
-    public static bool TryParseFormat(string value, out ReportFormat format, out string? error)
-    {
-        error = null;
-        switch (value.ToLowerInvariant())
-        {
-            case "table":
-                format = ReportFormat.Table;
-                return true;
-            case "json":
-                format = ReportFormat.Json;
-                return true;
-            case "cyclonedx":
-                format = ReportFormat.CycloneDx;
-                return true;
-            default:
-                format = ReportFormat.Table;
-                error = $"--format '{value}' is not supported here.";
-                return false;
-        }
-    }
 
     public static bool TryParseSeverity(string value, out Severity severity) =>
         Enum.TryParse(value, ignoreCase: true, out severity) && Enum.IsDefined(severity);

@@ -17,7 +17,7 @@ internal static class ScanCommand
 {
     public static Command Create()
     {
-        var format = CommonOptions.Format("table", "table", "json", "cyclonedx");
+        var format = CommonOptions.Format("table", [.. ReportRenderer.FormatNames]);
         var output = CommonOptions.Output();
         var allUsers = new Option<bool>("--all-users") { Description = "Sweep every home (/home/*, /Users/*, C:\\Users\\*), not only the current user's. Needs the rights to read them." };
         var paths = new Option<string[]>("--path") { Description = "Extra directory to sweep for model files (repeatable).", AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.ZeroOrMore };
@@ -41,9 +41,9 @@ internal static class ScanCommand
             {
                 return Errors.Usage($"--time-budget '{parse.GetValue(timeBudget)}' is not a duration like 90s, 10m or 1h.");
             }
-            if (!CommonOptions.TryParseFormat(parse.GetValue(format)!, out ReportFormat reportFormat, out string? formatError))
+            if (!ReportRenderer.TryParseFormat(parse.GetValue(format), out ReportFormat reportFormat))
             {
-                return Errors.Usage(formatError!);
+                return Errors.Usage($"--format '{parse.GetValue(format)}' is not one of {string.Join(", ", ReportRenderer.FormatNames)}.");
             }
             if (!CommonOptions.TryParseSeverity(parse.GetValue(failOn)!, out Severity threshold))
             {
