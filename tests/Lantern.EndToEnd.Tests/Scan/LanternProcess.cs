@@ -26,6 +26,7 @@ internal static class LanternProcess
         info.Environment["HOME"] = endpoint.Home;
         info.Environment["PATH"] = endpoint.Bin + ":/usr/bin:/bin";
         info.Environment["XDG_CACHE_HOME"] = Path.Combine(endpoint.Root, "xdg-cache");
+        info.Environment["XDG_DATA_HOME"] = Path.Combine(endpoint.Root, "xdg-data");
         foreach (var (key, value) in endpoint.Variables)
         {
             info.Environment[key] = value;

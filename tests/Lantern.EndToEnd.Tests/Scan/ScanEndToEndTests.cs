@@ -56,6 +56,35 @@ public class ScanEndToEndTests
     }
 
     [Fact]
+    public void AdvisoriesImport_ZipOfOsvDocuments_ScanReportsImportedAdvisory()
+    {
+        using var endpoint = new FixtureEndpoint();
+        endpoint.FakeExecutable("ollama", "ollama version is 0.40.1");
+        string osv = """
+            {"schema_version":"1.6.0","id":"GO-2099-0001","modified":"2099-01-01T00:00:00Z","aliases":["CVE-2099-0001"],
+             "summary":"Imported offline advisory","details":"Test advisory imported from a zip.",
+             "affected":[{"package":{"ecosystem":"Go","name":"github.com/ollama/ollama"},
+               "ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"0.41.0"}]}]}],
+             "database_specific":{"severity":"HIGH"}}
+            """;
+        string zip = Path.Combine(endpoint.Root, "osv-all.zip");
+        using (var archive = System.IO.Compression.ZipFile.Open(zip, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            using var writer = new StreamWriter(archive.CreateEntry("GO-2099-0001.json").Open());
+            writer.Write(osv);
+        }
+
+        var (importExit, importOut, importErr) = LanternProcess.Run(endpoint, "advisories", "import", zip);
+        var (_, stdout, _) = LanternProcess.Run(endpoint, "scan", "--format", "json", "--no-probe");
+
+        Assert.True(importExit == ExitCodes.Ok, importOut + importErr);
+        Assert.Contains("Imported 1", importOut, StringComparison.Ordinal);
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(stdout));
+        RuntimeInstall ollama = Assert.Single(InventoryJson.Read(stream).Runtimes, r => r.Id == "ollama");
+        Assert.Contains(ollama.Advisories, a => a.Id == "GO-2099-0001" && a.Aliases.Contains("CVE-2099-0001"));
+    }
+
+    [Fact]
     public void Scan_BadTimeBudget_ExitsTwo()
     {
         using var endpoint = new FixtureEndpoint();
