@@ -182,7 +182,8 @@ internal static class SavedModelGraph
 
     private static Verdict Walk(VetContext context, ProtobufReader reader)
     {
-        var work = new Stack<(ProtobufMessage Message, Kind Kind, string Where)>();
+        var work = new Stack<(ProtobufMessage Message, Kind Kind, string Where, string Function)>();
+        var census = new OpCensus();
         ProtobufMessage root = reader.Root();
         int metaGraphs = 0;
         while (root.Next())
@@ -190,7 +191,7 @@ internal static class SavedModelGraph
             if (root.FieldNumber == SavedModelLayout.MetaGraphs)
             {
                 metaGraphs++;
-                work.Push((root.ReadMessage(), Kind.MetaGraph, $"meta_graphs[{metaGraphs - 1}]"));
+                work.Push((root.ReadMessage(), Kind.MetaGraph, $"meta_graphs[{metaGraphs - 1}]", string.Empty));
             }
             // Walk each meta graph as soon as it is read, so a broken later field cannot hide its findings.
             while (work.Count > 0)
@@ -200,10 +201,11 @@ internal static class SavedModelGraph
                 {
                     return Verdict.Incomplete;
                 }
-                (ProtobufMessage message, Kind kind, string where) = work.Pop();
-                Step(context, work, message, kind, where);
+                (ProtobufMessage message, Kind kind, string where, string function) = work.Pop();
+                Step(context, work, census, message, kind, where, function);
             }
         }
+        ReportUnknownOps(context, census);
         if (metaGraphs == 0)
         {
             context.Add(new VetFinding
@@ -217,7 +219,8 @@ internal static class SavedModelGraph
         return Verdict.Safe;
     }
 
-    private static void Step(VetContext context, Stack<(ProtobufMessage, Kind, string)> work, ProtobufMessage message, Kind kind, string where)
+    private static void Step(
+        VetContext context, Stack<(ProtobufMessage, Kind, string, string)> work, OpCensus census, ProtobufMessage message, Kind kind, string where, string function)
     {
         switch (kind)
         {
@@ -226,7 +229,7 @@ internal static class SavedModelGraph
                 {
                     if (message.FieldNumber == SavedModelLayout.GraphDef)
                     {
-                        work.Push((message.ReadMessage(), Kind.Graph, where + ".graph_def"));
+                        work.Push((message.ReadMessage(), Kind.Graph, where + ".graph_def", function));
                     }
                 }
                 break;
@@ -235,11 +238,11 @@ internal static class SavedModelGraph
                 {
                     if (message.FieldNumber == SavedModelLayout.GraphNode)
                     {
-                        work.Push((message.ReadMessage(), Kind.Node, where));
+                        work.Push((message.ReadMessage(), Kind.Node, where, function));
                     }
                     else if (message.FieldNumber == SavedModelLayout.GraphLibrary)
                     {
-                        work.Push((message.ReadMessage(), Kind.Library, where + ".library"));
+                        work.Push((message.ReadMessage(), Kind.Library, where + ".library", function));
                     }
                 }
                 break;
@@ -248,20 +251,20 @@ internal static class SavedModelGraph
                 {
                     if (message.FieldNumber == SavedModelLayout.LibraryFunction)
                     {
-                        work.Push((message.ReadMessage(), Kind.Function, where));
+                        work.Push((message.ReadMessage(), Kind.Function, where, function));
                     }
                 }
                 break;
             case Kind.Function:
-                WalkFunction(work, message, where);
+                WalkFunction(work, census, message, where);
                 break;
             case Kind.Node:
-                JudgeNode(context, message, where);
+                JudgeNode(context, census, message, where, function);
                 break;
         }
     }
 
-    private static void WalkFunction(Stack<(ProtobufMessage, Kind, string)> work, ProtobufMessage function, string where)
+    private static void WalkFunction(Stack<(ProtobufMessage, Kind, string, string)> work, OpCensus census, ProtobufMessage function, string where)
     {
         string name = "?";
         var nodes = new List<ProtobufMessage>();
@@ -283,13 +286,18 @@ internal static class SavedModelGraph
                 nodes.Add(function.ReadMessage());
             }
         }
+        if (name != "?")
+        {
+            // Only a name the signature really carries can resolve an op: "?" is our placeholder, not a definition.
+            census.AddFunction(name);
+        }
         foreach (ProtobufMessage node in nodes)
         {
-            work.Push((node, Kind.Node, $"{where} › function {name}"));
+            work.Push((node, Kind.Node, $"{where} › function {name}", name));
         }
     }
 
-    private static void JudgeNode(VetContext context, ProtobufMessage node, string where)
+    private static void JudgeNode(VetContext context, OpCensus census, ProtobufMessage node, string where, string function)
     {
         string op = string.Empty;
         string name = string.Empty;
@@ -315,6 +323,11 @@ internal static class SavedModelGraph
             }
         }
         string nodeWhere = $"{where} › {name} ({op})";
+        if (!TensorFlowRawOps.IsKnown(op))
+        {
+            // Judged after the walk: the op may name a function of a library not read yet.
+            census.NoteUnknown(op, name, function, offset, nodeWhere);
+        }
         if (TensorFlowOps.Python.Contains(op))
         {
             Add(context, TensorFlowRules.PythonOp, Verdict.Malicious, Severity.Critical,
@@ -334,6 +347,38 @@ internal static class SavedModelGraph
         {
             Add(context, TensorFlowRules.SystemOp, Verdict.Suspicious, Severity.Medium,
                 $"Op {op} reaches the filesystem, the process or input-pipeline machinery that an inference graph does not need.", offset, op, nodeWhere);
+        }
+    }
+
+    /// <summary>
+    /// formats.md §9.8: ops not in tf.raw_ops are custom ops (ModelScan MEDIUM). Loading such a SavedModel needs a native
+    /// library registering the op (tf.load_op_library), whose code Lantern cannot see, so the model cannot be called safe.
+    /// </summary>
+    private static void ReportUnknownOps(VetContext context, OpCensus census)
+    {
+        foreach (UnknownOpUse use in census.Unresolved())
+        {
+            context.Add(new VetFinding
+            {
+                RuleId = TensorFlowRules.UnknownOp,
+                Implies = Verdict.Suspicious,
+                Severity = Severity.Medium,
+                Message = use.Op.Length == 0
+                    ? $"Node '{use.Node}' names no op; it is not in Lantern's list of TensorFlow ops."
+                    : $"Op {use.Op} is not in Lantern's list of TensorFlow ops and no function of this SavedModel defines it: a custom op runs native code from a library loaded outside the model.",
+                Evidence = RuleEvidence.Of(
+                    ("offset", use.Offset), ("op", use.Op), ("node", use.Node), ("function", use.Function), ("where", use.Where), ("count", use.Count)),
+            });
+        }
+        if (census.Overflowed)
+        {
+            context.Add(new VetFinding
+            {
+                RuleId = TensorFlowRules.LimitReached,
+                Implies = Verdict.Incomplete,
+                Severity = Severity.Low,
+                Message = $"Too many distinct function and unknown op names (limit {OpCensus.MaxEntries} names, {OpCensus.MaxChars} characters) to check every op against the SavedModel's functions.",
+            });
         }
     }
 

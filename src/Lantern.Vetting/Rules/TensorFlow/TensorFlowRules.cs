@@ -20,4 +20,7 @@ public static class TensorFlowRules
 
     /// <summary>A file in the SavedModel directory is a link that resolves outside it.</summary>
     public const string LinkEscapes = "LNT-TFS-006";
+
+    /// <summary>An op that is neither in Lantern's list of TensorFlow raw ops nor a function of the SavedModel's own library.</summary>
+    public const string UnknownOp = "LNT-TFS-007";
 }
