@@ -113,6 +113,10 @@ internal sealed class PickleMachine
         {
             while (true)
             {
+                if (!first)
+                {
+                    RunFast(input);
+                }
                 long offset = input.Position;
                 int read = input.ReadByte();
                 if (read < 0)
@@ -139,7 +143,7 @@ internal sealed class PickleMachine
                 {
                     _frameEnd = -1;
                 }
-                if (op != PickleOpcodes.Proto && PickleOpcodes.IntroducedIn(op) >= 2 && PickleOpcodes.IntroducedIn(op) > _proto && IsKnownOpcode(op))
+                if (ProtocolFloor[op] > _proto)
                 {
                     Anomaly("pickle.opcode-above-protocol", offset, $"{PickleOpcodes.Name(op)} needs protocol {PickleOpcodes.IntroducedIn(op)} but the stream declares {_proto}; no pickler writes this.");
                 }
@@ -578,6 +582,192 @@ internal sealed class PickleMachine
                 throw Invalid("pickle.unknown-opcode", offset, $"Invalid load key 0x{op:X2} (no such opcode).");
         }
         return false;
+    }
+
+    /// <summary>
+    /// The hot loop for the opcodes that make up most of a big pickle (MARK, small ints and literals, list building):
+    /// decodes straight from the input's buffer with the stack in locals, one table-free switch per opcode and no
+    /// per-opcode calls. It takes an opcode only when its whole argument is inside the buffered window (which
+    /// <see cref="PickleInput.Buffered"/> cuts at the byte limit and this method cuts at the current FRAME's end),
+    /// the opcode budget has room, and it can neither fail, hit a bound, record an event nor raise an anomaly; anything
+    /// else is left untouched for <see cref="Step"/>, which therefore sees exactly the state it would have seen and
+    /// reports errors and limits at the same offsets. Every opcode taken here is from protocol 0 or 1, so the
+    /// opcode-above-protocol anomaly cannot apply.
+    /// </summary>
+    private void RunFast(PickleInput input)
+    {
+        long position = input.Position;
+        if (_frameEnd >= 0 && position >= _frameEnd)
+        {
+            return;
+        }
+        ReadOnlySpan<byte> window = input.Buffered;
+        if (_frameEnd >= 0 && _frameEnd - position < window.Length)
+        {
+            // Ending the window at the frame's end keeps the frame-boundary checks in DecodeStream exact.
+            window = window[..(int)(_frameEnd - position)];
+        }
+        long opcodes = _trace.OpcodeCount;
+        long maxOpcodes = _options.MaxOpcodes;
+        int maxDepth = _options.MaxStackDepth;
+        PickleValue[] stack = _stack;
+        int[] marks = _marks;
+        int count = _count;
+        int markCount = _markCount;
+        int i = 0;
+        while (i < window.Length && opcodes < maxOpcodes)
+        {
+            int size;
+            switch (window[i])
+            {
+                case PickleOpcodes.Mark:
+                    if (count + markCount >= maxDepth)
+                    {
+                        goto Done;
+                    }
+                    if (markCount == marks.Length)
+                    {
+                        Array.Resize(ref marks, marks.Length * 2);
+                    }
+                    marks[markCount++] = count;
+                    size = 1;
+                    break;
+                case PickleOpcodes.BinInt1:
+                    if (window.Length - i < 2 || count + markCount >= maxDepth)
+                    {
+                        goto Done;
+                    }
+                    if (count == stack.Length)
+                    {
+                        Array.Resize(ref stack, stack.Length * 2);
+                    }
+                    stack[count++] = new PickleValue(ValueKind.Integer, window[i + 1], null);
+                    size = 2;
+                    break;
+                case PickleOpcodes.BinInt2:
+                    if (window.Length - i < 3 || count + markCount >= maxDepth)
+                    {
+                        goto Done;
+                    }
+                    if (count == stack.Length)
+                    {
+                        Array.Resize(ref stack, stack.Length * 2);
+                    }
+                    stack[count++] = new PickleValue(ValueKind.Integer, BinaryPrimitives.ReadUInt16LittleEndian(window.Slice(i + 1, 2)), null);
+                    size = 3;
+                    break;
+                case PickleOpcodes.BinInt:
+                    if (window.Length - i < 5 || count + markCount >= maxDepth)
+                    {
+                        goto Done;
+                    }
+                    if (count == stack.Length)
+                    {
+                        Array.Resize(ref stack, stack.Length * 2);
+                    }
+                    stack[count++] = new PickleValue(ValueKind.Integer, BinaryPrimitives.ReadInt32LittleEndian(window.Slice(i + 1, 4)), null);
+                    size = 5;
+                    break;
+                case PickleOpcodes.BinFloat:
+                    if (window.Length - i < 9 || count + markCount >= maxDepth)
+                    {
+                        goto Done;
+                    }
+                    if (count == stack.Length)
+                    {
+                        Array.Resize(ref stack, stack.Length * 2);
+                    }
+                    stack[count++] = new PickleValue(ValueKind.FloatNumber, 0, null);
+                    size = 9;
+                    break;
+                case PickleOpcodes.None:
+                case PickleOpcodes.EmptyList:
+                case PickleOpcodes.EmptyTuple:
+                    if (count + markCount >= maxDepth)
+                    {
+                        goto Done;
+                    }
+                    if (count == stack.Length)
+                    {
+                        Array.Resize(ref stack, stack.Length * 2);
+                    }
+                    stack[count++] = window[i] switch
+                    {
+                        PickleOpcodes.None => PickleValue.None,
+                        PickleOpcodes.EmptyList => new PickleValue(ValueKind.List, 0, null),
+                        _ => new PickleValue(ValueKind.Tuple, 0, Array.Empty<PickleValue>()),
+                    };
+                    size = 1;
+                    break;
+                case PickleOpcodes.Append:
+                {
+                    // Pop the value, then the list below it stays: only a list target is silent (Mutate).
+                    int stackBase = markCount == 0 ? 0 : marks[markCount - 1];
+                    if (count - 1 <= stackBase || stack[count - 2].Kind != ValueKind.List)
+                    {
+                        goto Done;
+                    }
+                    _lastPopped = stack[--count];
+                    size = 1;
+                    break;
+                }
+                case PickleOpcodes.Appends:
+                {
+                    // PopMark, then the list below the mark stays: only a list target is silent (Mutate).
+                    if (markCount == 0)
+                    {
+                        goto Done;
+                    }
+                    int start = marks[markCount - 1];
+                    int stackBase = markCount == 1 ? 0 : marks[markCount - 2];
+                    if (start <= stackBase || stack[start - 1].Kind != ValueKind.List)
+                    {
+                        goto Done;
+                    }
+                    markCount--;
+                    _markPoppedCount = count - start;
+                    count = start;
+                    size = 1;
+                    break;
+                }
+                default:
+                    goto Done;
+            }
+            i += size;
+            opcodes++;
+            if ((opcodes & 0xFFF) == 0 && _cancellation.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+    Done:
+        _stack = stack;
+        _marks = marks;
+        _count = count;
+        _markCount = markCount;
+        _trace.OpcodeCount = opcodes;
+        input.Advance(i);
+        _cancellation.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>
+    /// Per opcode, the protocol that introduced it when that is 2 or more (0 for PROTO itself and unknown bytes):
+    /// an opcode whose floor is above the declared protocol is the opcode-above-protocol anomaly.
+    /// </summary>
+    private static readonly byte[] ProtocolFloor = BuildProtocolFloor();
+
+    private static byte[] BuildProtocolFloor()
+    {
+        var floor = new byte[256];
+        for (int op = 0; op < 256; op++)
+        {
+            int introduced = PickleOpcodes.IntroducedIn((byte)op);
+            if (op != PickleOpcodes.Proto && introduced >= 2 && IsKnownOpcode((byte)op))
+            {
+                floor[op] = (byte)introduced;
+            }
+        }
+        return floor;
     }
 
     private PickleValue _stopValue;

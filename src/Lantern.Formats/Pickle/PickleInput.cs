@@ -41,6 +41,31 @@ internal sealed class PickleInput : IDisposable
         }
     }
 
+    /// <summary>
+    /// The buffered bytes the caller may decode in place (refilled when empty), cut at the byte limit so that every
+    /// byte inside passes the limit check. Consume with <see cref="Advance"/>.
+    /// </summary>
+    public ReadOnlySpan<byte> Buffered
+    {
+        get
+        {
+            if (_end == _start)
+            {
+                Refill();
+            }
+            int available = _end - _start;
+            long room = _limit - Position;
+            return _buffer.AsSpan(_start, room < available ? (int)Math.Max(room, 0) : available);
+        }
+    }
+
+    /// <summary>Consumes <paramref name="count"/> bytes of <see cref="Buffered"/>.</summary>
+    public void Advance(int count)
+    {
+        _start += count;
+        Position += count;
+    }
+
     /// <summary>The next byte, or -1 at the end of input.</summary>
     public int ReadByte()
     {
