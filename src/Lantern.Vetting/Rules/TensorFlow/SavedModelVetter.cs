@@ -79,6 +79,7 @@ internal static class SavedModelLayout
     // NodeDef
     public const int NodeName = 1;
     public const int NodeOp = 2;
+    public const int NodeInput = 3;
     public const int NodeAttr = 5;
 
     // map<string, AttrValue> entry
@@ -87,6 +88,13 @@ internal static class SavedModelLayout
 
     // AttrValue
     public const int AttrString = 2;
+    public const int AttrTensor = 8;
+
+    // TensorProto (core/framework/tensor.proto)
+    public const int TensorStringVal = 8;
+
+    /// <summary>NodeDef inputs kept per node: only checkpoint ops' first two are used; real nodes have a few, rarely hundreds.</summary>
+    public const int MaxInputsKept = 16;
 
     /// <summary>Op and node names are identifiers; attr strings we read (PrintV2 output_stream) are paths.</summary>
     public const int MaxNameBytes = 64 * 1024;
@@ -184,6 +192,7 @@ internal static class SavedModelGraph
     {
         var work = new Stack<(ProtobufMessage Message, Kind Kind, string Where, string Function)>();
         var census = new OpCensus();
+        var checkpoints = new CheckpointPaths();
         ProtobufMessage root = reader.Root();
         int metaGraphs = 0;
         while (root.Next())
@@ -202,10 +211,11 @@ internal static class SavedModelGraph
                     return Verdict.Incomplete;
                 }
                 (ProtobufMessage message, Kind kind, string where, string function) = work.Pop();
-                Step(context, work, census, message, kind, where, function);
+                Step(context, work, census, checkpoints, message, kind, where, function);
             }
         }
         ReportUnknownOps(context, census);
+        ReportCheckpointPaths(context, checkpoints);
         if (metaGraphs == 0)
         {
             context.Add(new VetFinding
@@ -220,7 +230,14 @@ internal static class SavedModelGraph
     }
 
     private static void Step(
-        VetContext context, Stack<(ProtobufMessage, Kind, string, string)> work, OpCensus census, ProtobufMessage message, Kind kind, string where, string function)
+        VetContext context,
+        Stack<(ProtobufMessage, Kind, string, string)> work,
+        OpCensus census,
+        CheckpointPaths checkpoints,
+        ProtobufMessage message,
+        Kind kind,
+        string where,
+        string function)
     {
         switch (kind)
         {
@@ -259,7 +276,7 @@ internal static class SavedModelGraph
                 WalkFunction(work, census, message, where);
                 break;
             case Kind.Node:
-                JudgeNode(context, census, message, where, function);
+                JudgeNode(context, census, checkpoints, message, where, function);
                 break;
         }
     }
@@ -297,11 +314,13 @@ internal static class SavedModelGraph
         }
     }
 
-    private static void JudgeNode(VetContext context, OpCensus census, ProtobufMessage node, string where, string function)
+    private static void JudgeNode(VetContext context, OpCensus census, CheckpointPaths checkpoints, ProtobufMessage node, string where, string function)
     {
         string op = string.Empty;
         string name = string.Empty;
         string? outputStream = null;
+        List<string>? constStrings = null;
+        var inputs = new List<string>();
         long offset = node.Start;
         while (node.Next())
         {
@@ -313,16 +332,39 @@ internal static class SavedModelGraph
                 case SavedModelLayout.NodeOp:
                     op = node.ReadString(SavedModelLayout.MaxNameBytes);
                     break;
-                case SavedModelLayout.NodeAttr:
-                    (string? key, string? value) = ReadStringAttr(node.ReadMessage());
+                case SavedModelLayout.NodeInput when node.WireType == ProtobufWireType.LengthDelimited && inputs.Count < SavedModelLayout.MaxInputsKept:
+                    inputs.Add(node.ReadString(SavedModelLayout.MaxNameBytes));
+                    break;
+                case SavedModelLayout.NodeAttr when node.WireType == ProtobufWireType.LengthDelimited:
+                    (string? key, string? value, List<string>? strings) = ReadAttr(node.ReadMessage());
                     if (key == "output_stream")
                     {
                         outputStream = value;
+                    }
+                    else if (key == "value")
+                    {
+                        constStrings = strings;
                     }
                     break;
             }
         }
         string nodeWhere = $"{where} › {name} ({op})";
+        if (op == "Const" && constStrings is { Count: > 0 })
+        {
+            checkpoints.NoteConst(where, name, constStrings);
+        }
+        if (CheckpointPaths.FileInputsOf(op) is { } positions)
+        {
+            // Inputs are positional, but control inputs ('^node') come after data inputs (node_def.proto), so the
+            // data positions index the list directly.
+            foreach (int position in positions)
+            {
+                if (position < inputs.Count)
+                {
+                    checkpoints.NoteUse(where, op, name, inputs[position], offset, nodeWhere);
+                }
+            }
+        }
         if (!TensorFlowRawOps.IsKnown(op))
         {
             // Judged after the walk: the op may name a function of a library not read yet.
@@ -383,16 +425,17 @@ internal static class SavedModelGraph
     }
 
     /// <summary>
-    /// Reads a NodeDef attr map entry; returns the key and, for <c>output_stream</c>, AttrValue.s. Map entries may
-    /// carry the value before the key (any order is valid wire format), so the value is read after the loop.
+    /// Reads a NodeDef attr map entry; returns the key and, for <c>output_stream</c>, AttrValue.s, and for <c>value</c>
+    /// (Const), the string_val entries of AttrValue.tensor. Map entries may carry the value before the key (any order is
+    /// valid wire format), so the value is read after the loop.
     /// </summary>
-    private static (string? Key, string? Value) ReadStringAttr(ProtobufMessage entry)
+    private static (string? Key, string? Value, List<string>? Strings) ReadAttr(ProtobufMessage entry)
     {
         string? key = null;
         ProtobufMessage? valueMessage = null;
         while (entry.Next())
         {
-            if (entry.FieldNumber == SavedModelLayout.MapKey)
+            if (entry.FieldNumber == SavedModelLayout.MapKey && entry.WireType == ProtobufWireType.LengthDelimited)
             {
                 key = entry.ReadString(SavedModelLayout.MaxNameBytes);
             }
@@ -401,20 +444,71 @@ internal static class SavedModelGraph
                 valueMessage = entry.ReadMessage();
             }
         }
-        if (key != "output_stream" || valueMessage is null)
+        if (valueMessage is null || key is not ("output_stream" or "value"))
         {
-            return (key, null);
+            return (key, null, null);
         }
         string? value = null;
+        List<string>? strings = null;
         while (valueMessage.Next())
         {
-            if (valueMessage.FieldNumber == SavedModelLayout.AttrString && valueMessage.WireType == ProtobufWireType.LengthDelimited)
+            if (valueMessage.WireType != ProtobufWireType.LengthDelimited)
+            {
+                continue;
+            }
+            if (key == "output_stream" && valueMessage.FieldNumber == SavedModelLayout.AttrString)
             {
                 // AttrValue.s is bytes; a file:// prefix is ASCII whatever follows, so decode leniently.
                 value = System.Text.Encoding.UTF8.GetString(valueMessage.ReadBytes(SavedModelLayout.MaxNameBytes));
             }
+            else if (key == "value" && valueMessage.FieldNumber == SavedModelLayout.AttrTensor)
+            {
+                strings = ReadTensorStrings(valueMessage.ReadMessage());
+            }
         }
-        return (key, value);
+        return (key, value, strings);
+    }
+
+    /// <summary>TensorProto.string_val (field 8, repeated bytes), at most <see cref="CheckpointPaths.MaxStringsPerConst"/> of them.</summary>
+    private static List<string> ReadTensorStrings(ProtobufMessage tensor)
+    {
+        var strings = new List<string>();
+        while (tensor.Next())
+        {
+            if (tensor.FieldNumber == SavedModelLayout.TensorStringVal && tensor.WireType == ProtobufWireType.LengthDelimited
+                && strings.Count < CheckpointPaths.MaxStringsPerConst)
+            {
+                // Paths are bytes to TF; lenient decoding keeps '/', '\\', '.', ':' and '~' intact whatever else is there.
+                strings.Add(System.Text.Encoding.UTF8.GetString(tensor.ReadBytes(SavedModelLayout.MaxNameBytes)));
+            }
+        }
+        return strings;
+    }
+
+    private static void ReportCheckpointPaths(VetContext context, CheckpointPaths checkpoints)
+    {
+        foreach ((CheckpointUse use, string path) in checkpoints.Hostile())
+        {
+            context.Add(new VetFinding
+            {
+                RuleId = TensorFlowRules.CheckpointPathEscapes,
+                Implies = Verdict.Malicious,
+                Severity = Severity.High,
+                Message = $"Op {use.Op} reads or writes the hard-coded path '{path}' (from Const '{use.Producer}') instead of the checkpoint prefix the loader supplies.",
+                Evidence = RuleEvidence.Of(
+                    ("offset", use.Offset), ("op", use.Op), ("node", use.Node), ("producer", use.Producer), ("path", path), ("where", use.Where)),
+            });
+        }
+        if (checkpoints.Overflowed)
+        {
+            context.Add(new VetFinding
+            {
+                RuleId = TensorFlowRules.LimitReached,
+                Implies = Verdict.Incomplete,
+                Severity = Severity.Low,
+                Message = $"Too many checkpoint op inputs or hard-coded path constants (limits {CheckpointPaths.MaxUses} and {CheckpointPaths.MaxHostileConsts}) to pair every checkpoint op with its filename.",
+            });
+        }
     }
 
     private static void Add(VetContext context, string rule, Verdict verdict, Severity severity, string message, long offset, string op, string where) =>

@@ -4,7 +4,8 @@ namespace Lantern.Vetting.Rules.TensorFlow;
 /// Op names judged in SavedModel graphs (formats.md §9.8; op definitions in tensorflow/core/ops/*.cc).
 /// Checkpoint ops (Save, SaveV2, SaveSlices, Restore, RestoreV2, RestoreSlice, MergeV2Checkpoints,
 /// ShardedFilename, ShardedFilespec) are NOT flagged: TF writes them into every SavedModel's saver
-/// function, and at load the runtime feeds them the variables path itself.
+/// function, and at load the runtime feeds them the variables path itself. Their filename inputs are checked
+/// instead (<see cref="CheckpointPaths"/>, LNT-TFS-008): a hard-coded escaping path is malicious.
 /// </summary>
 internal static class TensorFlowOps
 {

@@ -23,4 +23,7 @@ public static class TensorFlowRules
 
     /// <summary>An op that is neither in Lantern's list of TensorFlow raw ops nor a function of the SavedModel's own library.</summary>
     public const string UnknownOp = "LNT-TFS-007";
+
+    /// <summary>A checkpoint op's filename or prefix input is a Const holding an absolute, '..', drive, UNC, '~' or URL path.</summary>
+    public const string CheckpointPathEscapes = "LNT-TFS-008";
 }
