@@ -26,4 +26,7 @@ public static class KerasRules
 
     /// <summary>HDF5 file PureHDF cannot read.</summary>
     public const string Hdf5Unreadable = "LNT-KRS-008";
+
+    /// <summary>An HDF5 global heap collection or object declares more than the file holds (malformed) or than the config limit allows (incomplete).</summary>
+    public const string HeapSizeRefused = "LNT-KRS-009";
 }

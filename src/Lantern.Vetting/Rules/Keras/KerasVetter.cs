@@ -145,7 +145,10 @@ internal sealed class KerasVetter : IFormatVetter
         {
             // PureHDF reads structure only here: root attributes, no datasets. Reads are capped so a crafted heap
             // cannot make it pull the whole (possibly multi-GB) file through.
-            using var bounded = new BoundedReadStream(context.Content, checked((long)context.Limits.MaxConfigBytes * 4));
+            // The heap guard checks each global heap collection before PureHDF sees it (GlobalHeapGuard: PureHDF
+            // allocates heap objects at their declared size, which the read budget alone cannot stop).
+            var guard = new GlobalHeapGuard(context.Content, context.Content.Position, context.Limits.MaxConfigBytes);
+            using var bounded = new BoundedReadStream(context.Content, checked((long)context.Limits.MaxConfigBytes * 4), guard);
             using NativeFile file = H5File.Open(bounded, leaveOpen: true);
             foreach (string name in Hdf5ConfigAttributes)
             {
@@ -168,6 +171,18 @@ internal sealed class KerasVetter : IFormatVetter
                 string text = attribute.Read<string>();
                 configs.Add((name, text));
             }
+        }
+        catch (Hdf5HeapException ex)
+        {
+            context.Add(new VetFinding
+            {
+                RuleId = KerasRules.HeapSizeRefused,
+                Implies = ex.Implies,
+                Severity = ex.Implies >= Verdict.Malformed ? Severity.Medium : Severity.Low,
+                Message = ex.Message,
+                Evidence = RuleEvidence.Of(("offset", ex.Offset)),
+            });
+            return ex.Implies;
         }
         catch (BoundedReadStream.LimitException)
         {
