@@ -178,6 +178,10 @@ public class PickleJudgeTests
     [InlineData("atexit", "register")]
     [InlineData("weakref", "finalize")]
     [InlineData("itertools", "starmap")]
+    [InlineData("contextlib", "ExitStack")] // §9.6 E callback registrars
+    [InlineData("contextvars", "Context")]
+    [InlineData("concurrent.futures.thread", "ThreadPoolExecutor")]
+    [InlineData("sched", "scheduler")]
     public void Judge_GadgetImportAndCall_Malicious(string module, string name)
     {
         byte[] pickle = new PickleAssembler().Proto(4).CallWithString(module, name, "id").Stop().ToArray();
