@@ -25,7 +25,7 @@ public static class PickleJudge
     {
         ArgumentNullException.ThrowIfNull(pickle);
         ArgumentNullException.ThrowIfNull(context);
-        PickleTrace trace = PickleDecoder.Decode(pickle, OptionsFrom(context.Limits, multipleStreams), context.Cancellation);
+        PickleTrace trace = PickleDecoder.Decode(pickle, OptionsFrom(context.Limits, multipleStreams, JoblibMayLoad(profileHint)), context.Cancellation);
         PickleJudgement judgement = Evaluate(trace, member, profileHint, multipleStreams);
         foreach (VetFinding finding in judgement.Findings)
         {
@@ -35,8 +35,15 @@ public static class PickleJudge
         return judgement.Verdict;
     }
 
-    internal static PickleDecoderOptions OptionsFrom(VettingLimits limits, bool multipleStreams) => new()
+    /// <summary>
+    /// joblib's inline arrays are followed only where <c>joblib.load</c> may open the stream: plain pickle and joblib
+    /// files (no hint, or the sklearn/joblib hint). torch.load and numpy read a NumpyArrayWrapper's next bytes as opcodes.
+    /// </summary>
+    internal static bool JoblibMayLoad(string? profileHint) => profileHint is null or "sklearn" or "joblib";
+
+    internal static PickleDecoderOptions OptionsFrom(VettingLimits limits, bool multipleStreams, bool joblibArrays = false) => new()
     {
+        JoblibArrays = joblibArrays,
         MaxOpcodes = limits.MaxPickleOpcodes,
         MaxMemoEntries = limits.MaxMemoEntries,
         MaxStackDepth = limits.MaxStackDepth,
@@ -47,7 +54,8 @@ public static class PickleJudge
     /// <summary>The judgement of a decoded trace, without a context (for tests and containers that collect findings).</summary>
     internal static PickleJudgement Evaluate(PickleTrace trace, string? member, string? profileHint, bool multipleStreams)
     {
-        PickleProfile profile = PickleProfiles.FromHint(profileHint)
+        // A file whose joblib array buffers were read exactly is a joblib dump: judge it with the sklearn/joblib set.
+        PickleProfile profile = PickleProfiles.FromHint(profileHint ?? (trace.InlineArrayCount > 0 ? "joblib" : null))
             ?? PickleProfiles.Choose(trace.Imports.Where(i => !i.Dynamic).Select(i => i.Module));
         var findings = new List<VetFinding>();
 
@@ -191,7 +199,11 @@ public static class PickleJudge
         if (trace.Error is { } error)
         {
             int failedStream = trace.Streams.Count > 0 && !trace.Streams[^1].Completed ? trace.Streams[^1].Index : trace.Streams.Count;
-            if (error.LimitReached)
+            if (error.Code.StartsWith("joblib.", StringComparison.Ordinal))
+            {
+                Add(PickleRules.InlineArray, error.LimitReached ? Verdict.Incomplete : Verdict.Malformed, $"A joblib inline array could not be followed exactly: {error.Message} Everything before offset {error.Offset} was judged.", error.Offset, failedStream, ("code", error.Code));
+            }
+            else if (error.LimitReached)
             {
                 Add(PickleRules.LimitReached, Verdict.Incomplete, $"Decoding stopped at a limit ({error.Message}); the rest of the pickle was not judged.", error.Offset, failedStream, ("code", error.Code));
             }
