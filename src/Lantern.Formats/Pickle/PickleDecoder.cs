@@ -41,6 +41,8 @@ internal sealed class PickleMachine
     private readonly Dictionary<string, PickleSymbol> _dtypeSymbols = new(StringComparer.Ordinal);
     private readonly Dictionary<PickleSymbol, string> _dtypeNames = new(ReferenceEqualityComparer.Instance);
     private int _nextStream;
+    private int _topStreams;
+    private int _nestedPickles;
     private bool _inNestedArray;
     private readonly Dictionary<(string, string), PickleSymbol> _globals = [];
     private readonly Dictionary<string, PickleSymbol> _results = new(StringComparer.Ordinal);
@@ -71,7 +73,7 @@ internal sealed class PickleMachine
         {
             while (true)
             {
-                if (_nextStream > 0)
+                if (_topStreams > 0)
                 {
                     if (input.AtEnd)
                     {
@@ -82,12 +84,13 @@ internal sealed class PickleMachine
                         _trace.TrailingDataOffset = input.Position;
                         break;
                     }
-                    if (_nextStream >= _options.MaxStreams)
+                    if (_topStreams >= _options.MaxStreams)
                     {
                         throw new PickleLimitException("pickle.stream-limit", input.Position, $"More than {_options.MaxStreams} pickles in one stream.");
                     }
                 }
                 _streamIndex = _nextStream++;
+                _topStreams++;
                 if (!DecodeStream(input, nested: false))
                 {
                     break;
@@ -1045,6 +1048,10 @@ internal sealed class PickleMachine
                 throw Invalid("joblib.array-padding", start, "joblib array padding is not all 0xFF bytes: data is hidden where the loader skips.");
             }
         }
+        else
+        {
+            _trace.UnpaddedInlineArrayCount++;
+        }
         if (!input.Skip(layout.ByteCount))
         {
             throw Invalid("joblib.array-truncated", input.Position, $"The file ends inside a joblib array of {layout.ByteCount} bytes (shape says more than the file holds).");
@@ -1059,9 +1066,9 @@ internal sealed class PickleMachine
     /// </summary>
     private void DecodeNestedArrayPickle(PickleInput input, long offset)
     {
-        if (_nextStream >= _options.MaxStreams)
+        if (++_nestedPickles > _options.MaxInlineArrayPickles)
         {
-            throw new PickleLimitException("pickle.stream-limit", offset, $"More than {_options.MaxStreams} pickles in one stream.");
+            throw new PickleLimitException("joblib.object-array-limit", offset, $"More than {_options.MaxInlineArrayPickles} joblib object arrays.");
         }
         PickleValue[] stack = _stack;
         int[] marks = _marks;

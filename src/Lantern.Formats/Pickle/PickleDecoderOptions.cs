@@ -51,6 +51,12 @@ public sealed record PickleDecoderOptions
     /// </summary>
     public bool JoblibArrays { get; init; }
 
+    /// <summary>
+    /// Nested object-array pickles decoded per call (each a separate stream in the trace, apart from
+    /// <see cref="MaxStreams"/>): a model with many string-label arrays has one per array; opcodes stay under MaxOpcodes.
+    /// </summary>
+    public int MaxInlineArrayPickles { get; init; } = 100_000;
+
     /// <summary>Distinct dtype strings remembered for joblib arrays; past this a dtype is unreadable and decoding stops as incomplete.</summary>
     public int MaxDtypeNames { get; init; } = 1024;
 }

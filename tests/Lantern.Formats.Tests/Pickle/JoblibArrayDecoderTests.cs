@@ -129,4 +129,15 @@ public class JoblibArrayDecoderTests
         Assert.Equal(2, trace.Streams.Count);
         Assert.DoesNotContain(trace.Anomalies, a => a.Code == "pickle.cross-stream-memo");
     }
+
+    [Fact]
+    public void Decode_MoreObjectArraysThanBound_StopsAsLimit()
+    {
+        byte[] nested = new PickleAssembler().Proto(2).None().Stop().ToArray();
+        byte[] file = new JoblibWriter(4).Ops(a => a.Mark()).ObjectArray([1], nested).ObjectArray([1], nested).Ops(a => a.List()).ToArray();
+        PickleTrace trace = PickleDecoder.Decode(new MemoryStream(file), On with { MaxInlineArrayPickles = 1 });
+        Assert.Equal("joblib.object-array-limit", trace.Error?.Code);
+        Assert.True(trace.Error!.LimitReached);
+        Assert.True(PickleDecoder.Decode(new MemoryStream(file), On).Completed);
+    }
 }

@@ -47,9 +47,20 @@ public class JoblibArrayTests
     private static byte[] NestedPayload() =>
         new PickleAssembler().Proto(2).Global("os", "system").BinUnicode("id").Tuple1().Reduce().Stop().ToArray();
 
+    /// <summary>
+    /// <c>pickle.dumps(np.array(['a', 'b'], dtype=object), protocol=2)</c>: _reconstruct(ndarray, (0,), b'b') with the
+    /// bytes as <c>_codecs.encode('b', 'latin1')</c> (protocol 2 has no bytes opcode), then BUILD with
+    /// (1, shape, dtype('O8'), False, ['a', 'b']).
+    /// </summary>
     private static byte[] BenignNested() =>
-        new PickleAssembler().Proto(2).Global("numpy.core.multiarray", "_reconstruct").Global("numpy", "ndarray")
-            .BinInt1(0).Tuple1().ShortBinBytes([0x62]).Tuple3().Reduce().Stop().ToArray();
+        new PickleAssembler().Proto(2).Global("numpy.core.multiarray", "_reconstruct").BinPut(0).Global("numpy", "ndarray").BinPut(1)
+            .BinInt1(0).Tuple1().BinPut(2).Global("_codecs", "encode").BinPut(3).BinUnicode("b").BinPut(4).BinUnicode("latin1").BinPut(5)
+            .Tuple2().BinPut(6).Reduce().BinPut(7).Tuple3().BinPut(8).Reduce().BinPut(9)
+            .Mark().BinInt1(1).BinInt1(2).Tuple1().BinPut(10).Global("numpy", "dtype").BinPut(11).BinUnicode("O8").BinPut(12)
+            .NewFalse().NewTrue().Tuple3().BinPut(13).Reduce().BinPut(14)
+            .Mark().BinInt1(3).BinUnicode("|").BinPut(15).None().None().None().BinInt(-1).BinInt(-1).BinInt1(63).Tuple().BinPut(16).Build()
+            .NewFalse().EmptyList().BinPut(17).Mark().BinUnicode("a").BinPut(18).BinUnicode("b").BinPut(19).Appends()
+            .Tuple().BinPut(20).Build().Stop().ToArray();
 
     private static byte[] ObjectArray(int protocol, byte[] nested)
     {
@@ -200,5 +211,28 @@ public class JoblibArrayTests
     {
         VetResult result = VetHarness.Vet(Zlib(FileFor(name)));
         Assert.Equal(expected, result.Verdict);
+    }
+
+    [Fact]
+    public void ModelVetter_UnpaddedBufferHoldingPayload_MaliciousAsPlainPickleLoadReadsIt()
+    {
+        // joblib < 1.2 wrote no padding byte: pickle.load (not joblib.load) runs the buffer's bytes as opcodes.
+        var w = new JoblibWriter(2).BeginObject(Estimator, "LogisticRegression");
+        w.Text("coef_").Array("u1", [OpcodeLikeBuffer.Length], OpcodeLikeBuffer, alignment: false);
+        byte[] file = w.EndObject().ToArray();
+        Assert.Equal(Verdict.Safe, Judge(file).Verdict);
+        VetResult result = VetHarness.Vet(file);
+        Assert.Equal(Verdict.Malicious, result.Verdict);
+        Assert.Contains(result.Findings, f => f.Message.StartsWith("Read by plain pickle.load", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ModelVetter_UnpaddedBenignArrays_Safe()
+    {
+        var w = new JoblibWriter(2).BeginObject(Estimator, "LogisticRegression");
+        w.Text("coef_").Array("f8", [3], F8(0.5, -1.25, 3), alignment: false);
+        w.Text("classes_").Array("i8", [2], [.. BitConverter.GetBytes(0L), .. BitConverter.GetBytes(1L)], alignment: false);
+        VetResult result = VetHarness.Vet(w.EndObject().ToArray());
+        Assert.True(result.Verdict == Verdict.Safe, string.Join("; ", result.Findings.Select(f => $"{f.RuleId} {f.Message}")));
     }
 }

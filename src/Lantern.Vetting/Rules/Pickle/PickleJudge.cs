@@ -25,14 +25,38 @@ public static class PickleJudge
     {
         ArgumentNullException.ThrowIfNull(pickle);
         ArgumentNullException.ThrowIfNull(context);
+        long start = pickle.CanSeek ? pickle.Position : -1;
         PickleTrace trace = PickleDecoder.Decode(pickle, OptionsFrom(context.Limits, multipleStreams, JoblibMayLoad(profileHint)), context.Cancellation);
         PickleJudgement judgement = Evaluate(trace, member, profileHint, multipleStreams);
         foreach (VetFinding finding in judgement.Findings)
         {
             context.Add(finding);
         }
+        Verdict verdict = judgement.Verdict;
+        if (trace.UnpaddedInlineArrayCount > 0 && start >= 0)
+        {
+            verdict = VerdictNames.Worst(verdict, JudgeAsPlainPickle(pickle, start, context, member, multipleStreams, judgement.Profile));
+        }
         context.Profile ??= judgement.Profile;
-        return judgement.Verdict;
+        return verdict;
+    }
+
+    /// <summary>
+    /// A joblib array without alignment padding is followed directly by its raw bytes, which plain <c>pickle.load</c>
+    /// (not joblib) reads as opcodes (formats.md §9.6 A8, a loader differential). Re-reads the stream that way and
+    /// keeps only findings that imply malicious: random array data does not spell a deny-listed import, a payload does.
+    /// </summary>
+    private static Verdict JudgeAsPlainPickle(Stream pickle, long start, VetContext context, string? member, bool multipleStreams, string profile)
+    {
+        pickle.Position = start;
+        PickleTrace plain = PickleDecoder.Decode(pickle, OptionsFrom(context.Limits, multipleStreams, joblibArrays: false), context.Cancellation);
+        Verdict verdict = Verdict.Safe;
+        foreach (VetFinding finding in Evaluate(plain, member, profile, multipleStreams).Findings.Where(f => f.Implies == Verdict.Malicious))
+        {
+            context.Add(finding with { Message = $"Read by plain pickle.load, which knows no joblib arrays: {finding.Message}" });
+            verdict = Verdict.Malicious;
+        }
+        return verdict;
     }
 
     /// <summary>
