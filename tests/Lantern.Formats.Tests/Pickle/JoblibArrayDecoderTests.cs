@@ -140,4 +140,22 @@ public class JoblibArrayDecoderTests
         Assert.True(trace.Error!.LimitReached);
         Assert.True(PickleDecoder.Decode(new MemoryStream(file), On).Completed);
     }
+
+    [Fact]
+    public void Decode_EveryByteMutated_NeverThrows()
+    {
+        byte[] nested = new PickleAssembler().Proto(2).Global("numpy", "ndarray").Stop().ToArray();
+        byte[] file = new JoblibWriter(4).Ops(a => a.Mark()).Array("f8", [2, 2], new byte[32]).ObjectArray([1], nested)
+            .Array("b1", [3], [1, 0, 1]).Ops(a => a.List()).ToArray();
+        foreach (byte value in new byte[] { 0x00, 0x01, 0x10, 0x7F, 0xFF })
+        {
+            for (int i = 0; i < file.Length; i++)
+            {
+                byte[] mutated = (byte[])file.Clone();
+                mutated[i] = value;
+                PickleTrace trace = PickleDecoder.Decode(new MemoryStream(mutated), On with { MaxOpcodes = 10_000 });
+                Assert.True(trace.BytesRead <= mutated.Length);
+            }
+        }
+    }
 }
