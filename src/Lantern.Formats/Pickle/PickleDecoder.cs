@@ -28,13 +28,22 @@ public static class PickleDecoder
 internal sealed class PickleMachine
 {
     private const int SmallTuple = 8;
+
+    /// <summary>Marks an int too large for 64 bits (kept as 0): never a usable size or count.</summary>
+    private static readonly object BigInteger = new();
     private const int VerbatimStringLength = 24;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly PickleDecoderOptions _options;
     private readonly CancellationToken _cancellation;
     private readonly PickleTrace _trace = new();
-    private readonly Dictionary<long, (PickleValue Value, int Stream)> _memo = [];
+    private Dictionary<long, (PickleValue Value, int Stream)> _memo = [];
+    private readonly Dictionary<string, PickleSymbol> _dtypeSymbols = new(StringComparer.Ordinal);
+    private readonly Dictionary<PickleSymbol, string> _dtypeNames = new(ReferenceEqualityComparer.Instance);
+    private int _nextStream;
+    private int _topStreams;
+    private int _nestedPickles;
+    private bool _inNestedArray;
     private readonly Dictionary<(string, string), PickleSymbol> _globals = [];
     private readonly Dictionary<string, PickleSymbol> _results = new(StringComparer.Ordinal);
     private readonly Dictionary<string, object> _events = new(StringComparer.Ordinal);
@@ -64,7 +73,7 @@ internal sealed class PickleMachine
         {
             while (true)
             {
-                if (_streamIndex > 0)
+                if (_topStreams > 0)
                 {
                     if (input.AtEnd)
                     {
@@ -75,16 +84,17 @@ internal sealed class PickleMachine
                         _trace.TrailingDataOffset = input.Position;
                         break;
                     }
-                    if (_streamIndex >= _options.MaxStreams)
+                    if (_topStreams >= _options.MaxStreams)
                     {
                         throw new PickleLimitException("pickle.stream-limit", input.Position, $"More than {_options.MaxStreams} pickles in one stream.");
                     }
                 }
-                if (!DecodeStream(input))
+                _streamIndex = _nextStream++;
+                _topStreams++;
+                if (!DecodeStream(input, nested: false))
                 {
                     break;
                 }
-                _streamIndex++;
             }
         }
         catch (PickleLimitException ex)
@@ -100,7 +110,7 @@ internal sealed class PickleMachine
     }
 
     /// <summary>Decodes one pickle up to STOP; false when it did not reach STOP (error or trailing data).</summary>
-    private bool DecodeStream(PickleInput input)
+    private bool DecodeStream(PickleInput input, bool nested)
     {
         _count = 0;
         _markCount = 0;
@@ -124,7 +134,7 @@ internal sealed class PickleMachine
                     throw Invalid("pickle.truncated", offset, first ? "The input ends where a pickle should start." : "The pickle ends before STOP.");
                 }
                 byte op = (byte)read;
-                if (first && _streamIndex > 0 && !IsKnownOpcode(op))
+                if (first && !nested && _streamIndex > 0 && !IsKnownOpcode(op))
                 {
                     // Bytes after a STOP that do not start a pickle: trailing data (legacy storages, polyglots), not a broken pickle.
                     _trace.TrailingDataOffset = offset;
@@ -520,6 +530,10 @@ internal sealed class PickleMachine
                 PickleValue state = Pop(offset);
                 PickleValue target = Top(offset);
                 RecordBuild(target, StateSummary(state), "BUILD", offset);
+                if (_options.JoblibArrays && !_inNestedArray && JoblibArrayReader.IsWrapper(target.Symbol))
+                {
+                    ReadInlineArray(input, state, offset);
+                }
                 break;
             }
             case PickleOpcodes.PersId:
@@ -965,8 +979,127 @@ internal sealed class PickleMachine
         return new PickleValue(ValueKind.Extension, code, new PickleSymbol(PickleSymbolKind.Extension, "copyreg.extension", name, $"<extension {name}>"));
     }
 
-    private PickleValue Call(PickleValue callable, PickleValue args, string opcode, long offset) =>
-        CallWithSummary(callable, Summarize(args, 0), opcode, offset);
+    private PickleValue Call(PickleValue callable, PickleValue args, string opcode, long offset)
+    {
+        PickleValue result = CallWithSummary(callable, Summarize(args, 0), opcode, offset);
+        if (_options.JoblibArrays && JoblibArrayReader.IsDtype(callable.Symbol) && args.Ref is PickleValue[] { Length: > 0 } items
+            && items[0].Text is { } name && result.Symbol is { } shared)
+        {
+            // numpy.dtype('<f8', False, True): one symbol per dtype string (same names for the judge) so a later
+            // NumpyArrayWrapper state can tell the item size. Bounded; past the bound the dtype stays unreadable.
+            if (!_dtypeSymbols.TryGetValue(name, out PickleSymbol? symbol) && _dtypeSymbols.Count < _options.MaxDtypeNames)
+            {
+                symbol = shared with { };
+                _dtypeSymbols[name] = symbol;
+                _dtypeNames[symbol] = name;
+            }
+            if (symbol is not null)
+            {
+                return new PickleValue(ValueKind.CallResult, 0, symbol);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// What <c>joblib.numpy_pickle.NumpyUnpickler.load_build</c> does after BUILD on a <c>NumpyArrayWrapper</c>
+    /// (formats.md §9.6 A8): with protocol ≥ 4 the writer committed the FRAME right after this BUILD, so the frame must
+    /// end here; then either a nested protocol-2 pickle (object dtype, read by plain <c>pickle.load</c>, decoded
+    /// here as part of the same trace) or one padding-length byte, that many 0xFF bytes and product(shape) × itemsize
+    /// raw bytes, skipped unread. Anything this cannot read exactly stops decoding: never guessed, never safe.
+    /// </summary>
+    private void ReadInlineArray(PickleInput input, PickleValue state, long offset)
+    {
+        if (_frameEnd >= 0)
+        {
+            if (input.Position != _frameEnd)
+            {
+                throw Invalid("joblib.frame-not-committed", offset, "A NumpyArrayWrapper BUILD does not end its FRAME: joblib reads the array from after the frame while the unpickler goes on inside it.");
+            }
+            _frameEnd = -1;
+        }
+        JoblibArrayLayout layout = JoblibArrayReader.Layout(state, symbol => symbol is not null && _dtypeNames.TryGetValue(symbol, out string? name) ? name : null, offset);
+        _trace.InlineArrayCount++;
+        if (layout.HasObjects)
+        {
+            DecodeNestedArrayPickle(input, offset);
+            return;
+        }
+        long start = input.Position;
+        if (layout.Alignment is long alignment)
+        {
+            int read = input.ReadByte();
+            if (read < 0)
+            {
+                throw Invalid("joblib.array-truncated", start, "The file ends where a joblib array's padding byte should be.");
+            }
+            // joblib writes align - ((pos + 1) % align): 1..align, and the array then starts on an aligned offset.
+            long afterByte = checked(start + 1);
+            if (read == 0 || read > alignment || checked(afterByte + read) % alignment != 0)
+            {
+                throw Invalid("joblib.array-padding", start, $"Padding length {read} does not align the array to {alignment} bytes as joblib writes it.");
+            }
+            if (!input.TryRead(read, out ReadOnlySpan<byte> padding))
+            {
+                throw Invalid("joblib.array-truncated", start, "The file ends inside a joblib array's padding.");
+            }
+            if (padding.IndexOfAnyExcept((byte)0xFF) >= 0)
+            {
+                throw Invalid("joblib.array-padding", start, "joblib array padding is not all 0xFF bytes: data is hidden where the loader skips.");
+            }
+        }
+        else
+        {
+            _trace.UnpaddedInlineArrayCount++;
+        }
+        if (!input.Skip(layout.ByteCount))
+        {
+            throw Invalid("joblib.array-truncated", input.Position, $"The file ends inside a joblib array of {layout.ByteCount} bytes (shape says more than the file holds).");
+        }
+        _trace.InlineArrayBytes = checked(_trace.InlineArrayBytes + (input.Position - start));
+    }
+
+    /// <summary>
+    /// An object-dtype array: joblib calls <c>pickle.dump(array, protocol=2)</c> and <c>pickle.load</c> reads it back,
+    /// executing whatever it imports. Decoded with a fresh stack and memo (a separate unpickler), in the same trace.
+    /// Exactly one level deep: the nested pickle is read by plain <c>pickle.load</c>, which knows no wrappers.
+    /// </summary>
+    private void DecodeNestedArrayPickle(PickleInput input, long offset)
+    {
+        if (++_nestedPickles > _options.MaxInlineArrayPickles)
+        {
+            throw new PickleLimitException("joblib.object-array-limit", offset, $"More than {_options.MaxInlineArrayPickles} joblib object arrays.");
+        }
+        PickleValue[] stack = _stack;
+        int[] marks = _marks;
+        var memo = _memo;
+        (int count, int markCount, int proto, bool sawProto, long streamStart, int stream) = (_count, _markCount, _proto, _sawProto, _streamStart, _streamIndex);
+        PickleValue stopValue = _stopValue;
+        _stack = new PickleValue[64];
+        _marks = new int[16];
+        _memo = [];
+        _inNestedArray = true;
+        _streamIndex = _nextStream++;
+        bool completed;
+        try
+        {
+            completed = DecodeStream(input, nested: true);
+        }
+        finally
+        {
+            _inNestedArray = false;
+            _stack = stack;
+            _marks = marks;
+            _memo = memo;
+            (_count, _markCount, _proto, _sawProto, _streamStart, _streamIndex) = (count, markCount, proto, sawProto, streamStart, stream);
+            _stopValue = stopValue;
+            _frameEnd = -1;
+        }
+        if (!completed)
+        {
+            throw Invalid("joblib.object-array", offset, "The nested pickle of a joblib object array did not reach STOP.");
+        }
+    }
 
     private PickleValue CallWithSummary(PickleValue callable, string arguments, string opcode, long offset)
     {
@@ -1048,9 +1181,14 @@ internal sealed class PickleMachine
         }
     }
 
-    private static void AddToDict(DictShape shape, PickleValue key, PickleValue value)
+    private void AddToDict(DictShape shape, PickleValue key, PickleValue value)
     {
         shape.Count++;
+        if (_options.JoblibArrays && key.Text is { } wrapperKey && JoblibArrayReader.IsStateKey(wrapperKey))
+        {
+            shape.Entries ??= new Dictionary<string, PickleValue>(StringComparer.Ordinal);
+            shape.Entries[wrapperKey] = value;
+        }
         if (key.Text is { Length: > 4 } text && text.StartsWith("__", StringComparison.Ordinal) && text.EndsWith("__", StringComparison.Ordinal))
         {
             shape.HasDunderKey = true;
@@ -1317,7 +1455,9 @@ internal sealed class PickleMachine
         {
             throw Invalid("pickle.bad-int", offset, "INT/LONG argument is not a decimal integer.");
         }
-        return new PickleValue(ValueKind.Integer, long.TryParse(line, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) ? v : 0, null);
+        return long.TryParse(line, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v)
+            ? new PickleValue(ValueKind.Integer, v, null)
+            : new PickleValue(ValueKind.Integer, 0, BigInteger);
     }
 
     private static long ParseDecimal(ReadOnlySpan<byte> line, long offset, string opcode)
@@ -1350,7 +1490,7 @@ internal sealed class PickleMachine
         {
             throw Invalid("pickle.truncated", offset, "The pickle ends inside a LONG.");
         }
-        return new PickleValue(ValueKind.Integer, 0, null);
+        return new PickleValue(ValueKind.Integer, 0, BigInteger);
     }
 
     private void Fail(string code, long offset, string message, bool limit) =>

@@ -42,4 +42,21 @@ public sealed record PickleDecoderOptions
     /// repeated, so a state dict of a million tensors needs a handful; past this bound decoding stops as over-limit.
     /// </summary>
     public int MaxDistinctEvents { get; init; } = 200_000;
+
+    /// <summary>
+    /// Follow joblib's inline array buffers (formats.md §9.6 A8; joblib/numpy_pickle.py <c>NumpyArrayWrapper</c>):
+    /// after a BUILD on a <c>NumpyArrayWrapper</c> instance, <c>joblib.load</c> reads the alignment padding and
+    /// product(shape) × itemsize raw bytes (or a nested protocol-2 pickle for object dtypes) before the next opcode.
+    /// On for files <c>joblib.load</c> may open; off where another loader reads the stream (torch.load, numpy).
+    /// </summary>
+    public bool JoblibArrays { get; init; }
+
+    /// <summary>
+    /// Nested object-array pickles decoded per call (each a separate stream in the trace, apart from
+    /// <see cref="MaxStreams"/>): a model with many string-label arrays has one per array; opcodes stay under MaxOpcodes.
+    /// </summary>
+    public int MaxInlineArrayPickles { get; init; } = 100_000;
+
+    /// <summary>Distinct dtype strings remembered for joblib arrays; past this a dtype is unreadable and decoding stops as incomplete.</summary>
+    public int MaxDtypeNames { get; init; } = 1024;
 }

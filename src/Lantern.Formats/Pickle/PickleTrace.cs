@@ -168,6 +168,18 @@ public sealed class PickleTrace
     /// <summary>Opcodes decoded in all streams.</summary>
     public long OpcodeCount { get; internal set; }
 
+    /// <summary>joblib inline arrays skipped (raw buffers) or decoded (object arrays) when <see cref="PickleDecoderOptions.JoblibArrays"/> is on.</summary>
+    public long InlineArrayCount { get; internal set; }
+
+    /// <summary>
+    /// Raw arrays written without alignment padding (joblib &lt; 1.2): plain <c>pickle.load</c> reads their bytes as
+    /// opcodes, whereas the padding-length byte (1–16, no such opcode) stops it at once.
+    /// </summary>
+    public long UnpaddedInlineArrayCount { get; internal set; }
+
+    /// <summary>Raw bytes (padding and array data) skipped for joblib inline arrays.</summary>
+    public long InlineArrayBytes { get; internal set; }
+
     /// <summary>Bytes consumed from the stream.</summary>
     public long BytesRead { get; internal set; }
 

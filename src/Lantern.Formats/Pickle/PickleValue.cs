@@ -47,4 +47,10 @@ internal sealed class DictShape
     public bool HasDunderKey { get; set; }
 
     public bool HasObjectValue { get; set; }
+
+    /// <summary>
+    /// Values of the keys a joblib <c>NumpyArrayWrapper</c> state needs (shape, dtype, order…), kept only when
+    /// <see cref="PickleDecoderOptions.JoblibArrays"/> is on; other keys are never stored.
+    /// </summary>
+    public Dictionary<string, PickleValue>? Entries { get; set; }
 }

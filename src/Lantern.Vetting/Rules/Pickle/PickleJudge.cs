@@ -25,18 +25,49 @@ public static class PickleJudge
     {
         ArgumentNullException.ThrowIfNull(pickle);
         ArgumentNullException.ThrowIfNull(context);
-        PickleTrace trace = PickleDecoder.Decode(pickle, OptionsFrom(context.Limits, multipleStreams), context.Cancellation);
+        long start = pickle.CanSeek ? pickle.Position : -1;
+        PickleTrace trace = PickleDecoder.Decode(pickle, OptionsFrom(context.Limits, multipleStreams, JoblibMayLoad(profileHint)), context.Cancellation);
         PickleJudgement judgement = Evaluate(trace, member, profileHint, multipleStreams);
         foreach (VetFinding finding in judgement.Findings)
         {
             context.Add(finding);
         }
+        Verdict verdict = judgement.Verdict;
+        if (trace.UnpaddedInlineArrayCount > 0 && start >= 0)
+        {
+            verdict = VerdictNames.Worst(verdict, JudgeAsPlainPickle(pickle, start, context, member, multipleStreams, judgement.Profile));
+        }
         context.Profile ??= judgement.Profile;
-        return judgement.Verdict;
+        return verdict;
     }
 
-    internal static PickleDecoderOptions OptionsFrom(VettingLimits limits, bool multipleStreams) => new()
+    /// <summary>
+    /// A joblib array without alignment padding is followed directly by its raw bytes, which plain <c>pickle.load</c>
+    /// (not joblib) reads as opcodes (formats.md §9.6 A8, a loader differential). Re-reads the stream that way and
+    /// keeps only findings that imply malicious: random array data does not spell a deny-listed import, a payload does.
+    /// </summary>
+    private static Verdict JudgeAsPlainPickle(Stream pickle, long start, VetContext context, string? member, bool multipleStreams, string profile)
     {
+        pickle.Position = start;
+        PickleTrace plain = PickleDecoder.Decode(pickle, OptionsFrom(context.Limits, multipleStreams, joblibArrays: false), context.Cancellation);
+        Verdict verdict = Verdict.Safe;
+        foreach (VetFinding finding in Evaluate(plain, member, profile, multipleStreams).Findings.Where(f => f.Implies == Verdict.Malicious))
+        {
+            context.Add(finding with { Message = $"Read by plain pickle.load, which knows no joblib arrays: {finding.Message}" });
+            verdict = Verdict.Malicious;
+        }
+        return verdict;
+    }
+
+    /// <summary>
+    /// joblib's inline arrays are followed only where <c>joblib.load</c> may open the stream: plain pickle and joblib
+    /// files (no hint, or the sklearn/joblib hint). torch.load and numpy read a NumpyArrayWrapper's next bytes as opcodes.
+    /// </summary>
+    internal static bool JoblibMayLoad(string? profileHint) => profileHint is null or "sklearn" or "joblib";
+
+    internal static PickleDecoderOptions OptionsFrom(VettingLimits limits, bool multipleStreams, bool joblibArrays = false) => new()
+    {
+        JoblibArrays = joblibArrays,
         MaxOpcodes = limits.MaxPickleOpcodes,
         MaxMemoEntries = limits.MaxMemoEntries,
         MaxStackDepth = limits.MaxStackDepth,
@@ -47,7 +78,8 @@ public static class PickleJudge
     /// <summary>The judgement of a decoded trace, without a context (for tests and containers that collect findings).</summary>
     internal static PickleJudgement Evaluate(PickleTrace trace, string? member, string? profileHint, bool multipleStreams)
     {
-        PickleProfile profile = PickleProfiles.FromHint(profileHint)
+        // A file whose joblib array buffers were read exactly is a joblib dump: judge it with the sklearn/joblib set.
+        PickleProfile profile = PickleProfiles.FromHint(profileHint ?? (trace.InlineArrayCount > 0 ? "joblib" : null))
             ?? PickleProfiles.Choose(trace.Imports.Where(i => !i.Dynamic).Select(i => i.Module));
         var findings = new List<VetFinding>();
 
@@ -191,7 +223,11 @@ public static class PickleJudge
         if (trace.Error is { } error)
         {
             int failedStream = trace.Streams.Count > 0 && !trace.Streams[^1].Completed ? trace.Streams[^1].Index : trace.Streams.Count;
-            if (error.LimitReached)
+            if (error.Code.StartsWith("joblib.", StringComparison.Ordinal))
+            {
+                Add(PickleRules.InlineArray, error.LimitReached ? Verdict.Incomplete : Verdict.Malformed, $"A joblib inline array could not be followed exactly: {error.Message} Everything before offset {error.Offset} was judged.", error.Offset, failedStream, ("code", error.Code));
+            }
+            else if (error.LimitReached)
             {
                 Add(PickleRules.LimitReached, Verdict.Incomplete, $"Decoding stopped at a limit ({error.Message}); the rest of the pickle was not judged.", error.Offset, failedStream, ("code", error.Code));
             }

@@ -47,4 +47,7 @@ public static class PickleRules
 
     /// <summary>A BUILD on an object the profile does not allow to receive state (not an allowlisted type).</summary>
     public const string BuildNotAllowed = "LNT-PKL-015";
+
+    /// <summary>A joblib NumpyArrayWrapper's array bytes could not be followed exactly (formats.md §9.6 A8): incomplete or malformed.</summary>
+    public const string InlineArray = "LNT-PKL-016";
 }
