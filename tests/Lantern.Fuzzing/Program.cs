@@ -54,6 +54,7 @@ internal static class Program
         },
         // The decoder never throws for bad input (errors are in the trace); small limits keep each run short.
         ["pickle"] = s => PickleDecoder.Decode(s, new PickleDecoderOptions { MultipleStreams = true, MaxOpcodes = 1_000_000, MaxStackDepth = 100_000, MaxMemoEntries = 100_000 }),
+        ["pickle-joblib"] = s => PickleDecoder.Decode(s, new PickleDecoderOptions { JoblibArrays = true, MultipleStreams = true, MaxOpcodes = 1_000_000 }),
         ["protobuf"] = s => WalkProtobuf(new MemoryStream(ReadAll(s))),
         ["keras-config"] = s => KerasConfigReader.Read(ReadAll(s)),
         ["zip-reader"] = s => ZipReader.Read(new MemoryStream(ReadAll(s))),
