@@ -71,6 +71,17 @@ public sealed class DetectorContext
         Cancellation.ThrowIfCancellationRequested();
         try
         {
+            // FIFOs, sockets and devices report size 0; opening one for reading can block forever, and an
+            // empty regular file has nothing to read either. Never open what has no bytes.
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                return null;
+            }
+            if (info.Length == 0)
+            {
+                return [];
+            }
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
             if (stream.Length > maxBytes)
             {

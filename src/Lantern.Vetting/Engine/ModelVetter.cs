@@ -28,6 +28,11 @@ public sealed class ModelVetter
         var clock = Stopwatch.StartNew();
         try
         {
+            // FIFOs, sockets and devices report size 0 and can block an open forever; empty files hold no model.
+            if (new FileInfo(path).Length == 0)
+            {
+                return new VetResult { Path = path, Format = "unknown", Verdict = Verdict.NotAModel };
+            }
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, FileOptions.RandomAccess);
             return VetNested(path, stream, stream.Length, depth: 0, clock, cancellation);
         }

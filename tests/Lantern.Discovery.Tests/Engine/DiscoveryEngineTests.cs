@@ -87,6 +87,29 @@ public class DiscoveryEngineTests
     }
 
     [Fact]
+    public async Task Scan_FifoWhereManifestAndModelShouldBe_NeverBlocks()
+    {
+        using var endpoint = new FixtureEndpoint();
+        string manifests = endpoint.HomePath(".ollama/models/manifests/registry.ollama.ai/library/trap");
+        Directory.CreateDirectory(manifests);
+        string fifo = Path.Combine(manifests, "latest");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+        }
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [endpoint.HomePath("Downloads-model.gguf")]))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        Task<Inventory> scan = Task.Run(() => EndpointScan.Run(endpoint));
+        Task finished = await Task.WhenAny(scan, Task.Delay(TimeSpan.FromSeconds(30)));
+
+        Assert.True(finished == scan, "the scan blocked on a FIFO");
+        Assert.Empty((await scan).Artifacts);
+    }
+
+    [Fact]
     public void Scan_TimeBudgetExhausted_ReportsIncomplete()
     {
         using var endpoint = new FixtureEndpoint();
