@@ -27,6 +27,7 @@ public static class InventoryVetting
         var byPath = new Dictionary<string, CachedVerdict>(StringComparer.Ordinal);
         var artifacts = new List<ModelArtifact>(inventory.Artifacts.Count);
         var findings = new List<Finding>(inventory.Findings);
+        var problems = new List<ScanProblem>(inventory.Problems);
         foreach (ModelArtifact artifact in inventory.Artifacts)
         {
             ct.ThrowIfCancellationRequested();
@@ -41,13 +42,24 @@ public static class InventoryVetting
             {
                 continue;
             }
+            if (judged.Verdict == Verdict.Incomplete)
+            {
+                // A model that could not be judged is a gap in the scan, not a clean bill: exit 3, not 0.
+                problems.Add(new ScanProblem
+                {
+                    Subject = artifact.Path,
+                    Code = ProblemCodes.Unsupported,
+                    Message = "Vetting could not judge this model completely (see the vetting findings); it is not known to be safe.",
+                    Source = "vetting",
+                });
+            }
             foreach (VetFinding f in judged.Findings)
             {
                 findings.Add(ToFinding(artifact, judged, f));
             }
         }
         cache.Save();
-        return inventory with { Artifacts = artifacts, Findings = findings };
+        return inventory with { Artifacts = artifacts, Findings = findings, Problems = problems, Complete = inventory.Complete && problems.Count == inventory.Problems.Count };
     }
 
     /// <summary>Flattens a result's findings over its archive members (explicit stack), each tagged with its member path.</summary>
