@@ -1,6 +1,5 @@
 using Lantern.Core.Model;
 using Lantern.Discovery.Engine;
-using Lantern.Testing;
 using Lantern.Testing.Endpoints;
 
 namespace Lantern.Discovery.Tests.Engine;
@@ -64,26 +63,6 @@ public class DiscoveryEngineTests
         ModelArtifact artifact = Assert.Single(inventory.Artifacts);
         Assert.Equal(real, artifact.Path);
         Assert.Contains(artifact.Aliases, a => a.EndsWith("shortcut.gguf", StringComparison.Ordinal));
-    }
-
-    [NotRootFact]
-    public void Scan_UnreadableDirectory_ProblemAndIncomplete()
-    {
-        using var endpoint = new FixtureEndpoint();
-        string locked = endpoint.HomePath("private");
-        endpoint.WriteFile(Path.Combine(locked, "m.gguf"), EndpointScan.Gguf());
-        File.SetUnixFileMode(locked, UnixFileMode.None);
-        try
-        {
-            Inventory inventory = EndpointScan.Run(endpoint);
-
-            Assert.False(inventory.Complete);
-            Assert.Contains(inventory.Problems, p => p.Code == ProblemCodes.Unreadable && p.Subject == locked);
-        }
-        finally
-        {
-            File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
     }
 
     [Fact]

@@ -10,10 +10,28 @@ namespace Lantern.EndToEnd.Tests.Scan;
 /// </summary>
 internal static class LanternProcess
 {
-    public static (int ExitCode, string Stdout, string Stderr) Run(FixtureEndpoint endpoint, params string[] args)
+    public static (int ExitCode, string Stdout, string Stderr) Run(FixtureEndpoint endpoint, params string[] args) =>
+        RunAs(endpoint, unprivileged: false, args);
+
+    /// <summary>
+    /// As <see cref="Run"/>, but when the tests run as root the CLI is started as <c>nobody</c> (setpriv), so
+    /// file permissions bite as they do for an ordinary user. The caller must make the fixture readable by nobody.
+    /// </summary>
+    public static (int ExitCode, string Stdout, string Stderr) RunAs(FixtureEndpoint endpoint, bool unprivileged, params string[] args)
     {
         string cli = typeof(Lantern.Cli.Commands.LanternCommandLine).Assembly.Location;
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        bool dropRoot = unprivileged && Environment.UserName == "root";
+        var info = new ProcessStartInfo(dropRoot ? "setpriv" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (dropRoot)
+        {
+            // The checkout may sit where nobody cannot read it: run a copy of the CLI from inside the fixture.
+            cli = CopyCli(Path.GetDirectoryName(cli)!, Path.Combine(endpoint.Root, "cli"));
+            foreach (string arg in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--", "dotnet" })
+            {
+                info.ArgumentList.Add(arg);
+            }
+            info.Environment["DOTNET_CLI_HOME"] = endpoint.Home;
+        }
         info.ArgumentList.Add(cli);
         foreach (string arg in args)
         {
@@ -40,5 +58,21 @@ internal static class LanternProcess
             throw new TimeoutException("lantern did not finish within 2 minutes.");
         }
         return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static string CopyCli(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.EnumerateFiles(from))
+        {
+            string name = Path.GetFileName(file);
+            if (name.EndsWith(".dll", StringComparison.Ordinal) || name.StartsWith("lantern.", StringComparison.Ordinal))
+            {
+                File.Copy(file, Path.Combine(to, name), overwrite: true);
+            }
+        }
+        using var chown = Process.Start("chown", ["-R", "65534:65534", to])!;
+        chown.WaitForExit();
+        return Path.Combine(to, "lantern.dll");
     }
 }

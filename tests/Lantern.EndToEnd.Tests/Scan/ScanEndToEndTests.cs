@@ -85,6 +85,37 @@ public class ScanEndToEndTests
     }
 
     [Fact]
+    public void Scan_UnreadableDirectory_ProblemAndExitThree()
+    {
+        using var endpoint = new FixtureEndpoint();
+        endpoint.WriteFile(endpoint.HomePath("Downloads/m.gguf"), new GgufWriter().AddString("general.architecture", "llama").Build());
+        string locked = endpoint.HomePath("private");
+        endpoint.WriteFile(Path.Combine(locked, "hidden.gguf"), new GgufWriter().AddString("general.architecture", "llama").Build());
+        if (Environment.UserName == "root")
+        {
+            // The CLI will run as nobody: give it the fixture, then take the one directory away.
+            using var chown = System.Diagnostics.Process.Start("chown", ["-R", "65534:65534", endpoint.Root])!;
+            chown.WaitForExit();
+        }
+        File.SetUnixFileMode(locked, UnixFileMode.None);
+        try
+        {
+            var (exit, stdout, stderr) = LanternProcess.RunAs(endpoint, unprivileged: true, "scan", "--format", "json", "--no-probe");
+
+            Assert.True(exit == ExitCodes.Incomplete, $"exit {exit}: {stderr}");
+            using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(stdout));
+            Inventory inventory = InventoryJson.Read(stream);
+            Assert.False(inventory.Complete);
+            Assert.Contains(inventory.Problems, p => p.Code == ProblemCodes.Unreadable && p.Subject == locked);
+            Assert.Single(inventory.Artifacts, a => a.Path.EndsWith("m.gguf", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    [Fact]
     public void Scan_BadTimeBudget_ExitsTwo()
     {
         using var endpoint = new FixtureEndpoint();

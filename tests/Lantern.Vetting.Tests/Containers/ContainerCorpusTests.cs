@@ -1,28 +1,7 @@
-using Lantern.Formats.Sniffing;
 using Lantern.Testing;
 using Lantern.Vetting.Engine;
 
 namespace Lantern.Vetting.Tests.Containers;
-
-/// <summary>
-/// A fact over the third-party corpus that needs the real pickle judge: skipped, visibly, when ../shared is absent
-/// or when the registry has no pickle vetter yet (the judge lives on another branch); it activates after the merge.
-/// </summary>
-[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-public sealed class CorpusWithPickleJudgeFactAttribute : FactAttribute
-{
-    public CorpusWithPickleJudgeFactAttribute()
-    {
-        if (TestPaths.SharedDir is null)
-        {
-            Skip = TestPaths.SharedMissing;
-        }
-        else if (!VetterRegistry.All.Any(v => v.Formats.Contains(ModelFormatId.Pickle)))
-        {
-            Skip = "VetterRegistry has no Pickle vetter yet (branch vet-pickle); container corpus verdicts depend on it.";
-        }
-    }
-}
 
 public class ContainerCorpusTests
 {
@@ -61,7 +40,7 @@ public class ContainerCorpusTests
         return wrong;
     }
 
-    [CorpusWithPickleJudgeFact]
+    [SharedFact]
     public void VetFile_PicklescanContainers_ExpectedVerdicts()
     {
         Assert.NotEmpty(ContainerEntries());
