@@ -21,8 +21,12 @@ internal sealed class FileSweeper
     private readonly Stopwatch _clock;
     private readonly TimeSpan _budget;
 
-    public FileSweeper(IReadOnlySet<string> skipMounts, Func<string, bool> isInterestingDirectoryName, Stopwatch clock, TimeSpan budget)
+    private readonly bool _native;
+
+    /// <param name="native">Use the libc walk; null picks it wherever it is supported (tests force either).</param>
+    public FileSweeper(IReadOnlySet<string> skipMounts, Func<string, bool> isInterestingDirectoryName, Stopwatch clock, TimeSpan budget, bool? native = null)
     {
+        _native = native ?? NativeTreeWalker.Supported;
         _skipMounts = skipMounts;
         _isInterestingDirectoryName = isInterestingDirectoryName;
         _clock = clock;
@@ -32,27 +36,14 @@ internal sealed class FileSweeper
     public SweepResult Sweep(IEnumerable<string> roots, CancellationToken cancellation)
     {
         var result = new SweepResult();
-        if (NativeTreeWalker.Supported)
+        (List<string> directories, List<string> files) = DistinctRoots(roots);
+        if (_native)
         {
-            var directories = new List<string>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
             byte[] head = new byte[FormatSniffer.HeadLength];
-            foreach (string root in roots)
+            foreach (string file in files)
             {
-                string start = RealPath(root);
-                if (!seen.Add(start) || IsUnder(start, seen, exceptSelf: true))
-                {
-                    continue;
-                }
-                if (Directory.Exists(start))
-                {
-                    directories.Add(start);
-                }
-                else if (File.Exists(start))
-                {
-                    Interlocked.Increment(ref result.FilesSeenCounter);
-                    SniffFile(start, new FileInfo(start).Length, head, result);
-                }
+                Interlocked.Increment(ref result.FilesSeenCounter);
+                SniffFile(file, new FileInfo(file).Length, head, result);
             }
             NativeTreeWalker.Sweep(directories, result, _skipMounts, _isInterestingDirectoryName, _clock, _budget, cancellation);
             return result;
@@ -61,7 +52,7 @@ internal sealed class FileSweeper
         // so directory listing and the per-file open/read/close overlap on all cores.
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount), CancellationToken = cancellation };
         Parallel.ForEach(
-            Partitioner.Create(Walk(roots, result, cancellation), EnumerablePartitionerOptions.None),
+            Partitioner.Create(Walk(directories, files, result, cancellation), EnumerablePartitionerOptions.None),
             options,
             () => new byte[FormatSniffer.HeadLength],
             (file, _, head) =>
@@ -79,26 +70,41 @@ internal sealed class FileSweeper
         return result;
     }
 
-    private IEnumerable<(string Path, long Length, bool IsLink)> Walk(IEnumerable<string> roots, SweepResult result, CancellationToken cancellation)
+    /// <summary>Roots as real paths, each once; a root inside an earlier one is dropped (the engine passes them shortest first).</summary>
+    private static (List<string> Directories, List<string> Files) DistinctRoots(IEnumerable<string> roots)
     {
-        var visitedRoots = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>();
-        var files = new List<(string Path, long Length, bool IsLink)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var directories = new List<string>();
+        var files = new List<string>();
         foreach (string root in roots)
         {
             string start = RealPath(root);
-            if (!visitedRoots.Add(start) || IsUnder(start, visitedRoots, exceptSelf: true))
+            if (!seen.Add(start) || IsUnder(start, seen, exceptSelf: true))
             {
                 continue;
             }
-            if (!Directory.Exists(start))
+            if (Directory.Exists(start))
             {
-                if (File.Exists(start))
-                {
-                    yield return (start, new FileInfo(start).Length, false);
-                }
-                continue;
+                directories.Add(start);
             }
+            else if (File.Exists(start))
+            {
+                files.Add(start);
+            }
+        }
+        return (directories, files);
+    }
+
+    private IEnumerable<(string Path, long Length, bool IsLink)> Walk(List<string> roots, List<string> rootFiles, SweepResult result, CancellationToken cancellation)
+    {
+        foreach (string file in rootFiles)
+        {
+            yield return (file, new FileInfo(file).Length, false);
+        }
+        var pending = new Stack<string>();
+        var files = new List<(string Path, long Length, bool IsLink)>();
+        foreach (string start in roots)
+        {
             pending.Push(start);
             while (pending.Count > 0)
             {

@@ -156,8 +156,14 @@ internal static unsafe partial class NativeTreeWalker
                 }
                 else if (type == DtLnk)
                 {
+                    // Links to directories are never followed (no loops); links to files are looked at through their target.
+                    string link = Join(dir, name);
+                    if (Directory.Exists(link))
+                    {
+                        continue;
+                    }
                     Interlocked.Increment(ref result.FilesSeenCounter);
-                    FileSweeper.SniffLink(Join(dir, name), result, head);
+                    FileSweeper.SniffLink(link, result, head);
                 }
             }
             work.AddRange(children);

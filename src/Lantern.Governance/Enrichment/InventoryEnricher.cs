@@ -211,6 +211,9 @@ public static class InventoryEnricher
         };
     }
 
+    /// <summary>Characters of a licence text kept in the report; <c>textSha256</c> identifies the whole text.</summary>
+    private const int MaxRawLicenseChars = 256;
+
     private static ModelLicense? NormaliseLicense(ModelLicense? license)
     {
         if (license is null)
@@ -219,6 +222,7 @@ public static class InventoryEnricher
         }
         string id = LicenseNormalizer.Normalize(license.Id);
         string? textSha = license.TextSha256;
+        string? raw = license.Raw;
         if (LicenseNormalizer.IsLicenseText(license.Raw))
         {
             // The text is the terms themselves: what it says outranks a label.
@@ -226,14 +230,16 @@ public static class InventoryEnricher
             if (identified is not null)
             {
                 id = identified.Id;
-                textSha ??= identified.TextSha256;
             }
+            // The report keeps the text's digest and its opening, not the whole terms for every model.
+            textSha ??= identified?.TextSha256 ?? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(license.Raw!)));
+            raw = license.Raw!.Length <= MaxRawLicenseChars ? license.Raw : license.Raw[..MaxRawLicenseChars] + "…";
         }
         else if (id == LicenseCatalog.Unknown && !string.IsNullOrWhiteSpace(license.Raw))
         {
             id = LicenseNormalizer.Normalize(license.Raw);
         }
-        return license with { Id = id, TextSha256 = textSha };
+        return license with { Id = id, TextSha256 = textSha, Raw = raw };
     }
 
     private static void CheckLicense(ModelArtifact artifact, List<Finding> findings)

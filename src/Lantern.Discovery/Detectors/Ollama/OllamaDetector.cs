@@ -236,11 +236,19 @@ public sealed partial class OllamaDetector : InstalledRuntimeDetector
     private static string? ReadLicenses(DetectorContext context, OllamaManifest manifest, string blobs, string manifestPath)
     {
         var texts = new List<string>();
+        long total = 0;
         foreach (OllamaLayer layer in manifest.Layers.Where(l => LayerKind(l.MediaType) == "license"))
         {
+            // A manifest may list many licence layers; together they get the budget one text gets.
+            if (total >= MaxLicenseBytes)
+            {
+                context.AddProblem(manifestPath, ProblemCodes.OverLimit, $"Licence layers exceed {MaxLicenseBytes} bytes together; the rest were not read.");
+                break;
+            }
             if (BlobPath(context, blobs, layer.Digest, manifestPath) is { } path && context.ReadText(path, MaxLicenseBytes) is { } text)
             {
                 texts.Add(text);
+                total += text.Length;
             }
         }
         return texts.Count == 0 ? null : string.Join("\n\n", texts);
