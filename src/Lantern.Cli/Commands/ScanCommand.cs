@@ -70,15 +70,21 @@ internal static class ScanCommand
                 DigestCachePath = parse.GetValue(noCache) ? null : ScanOptions.DefaultDigestCachePath(),
             };
             ScanEnvironment environment = ScanEnvironment.FromCurrentProcess(parse.GetValue(allUsers));
-            Inventory inventory = await TerminalProgress.RunAsync("Scanning", progress =>
-                new DiscoveryEngine(DetectorRegistry.All, options with { Progress = progress }).ScanAsync(environment, cancellation)).ConfigureAwait(false);
-            inventory = InventoryEnricher.Enrich(inventory, AdvisoryDatabase.LoadDefault(AdvisoryDatabase.DefaultImportDirectory()));
-            if (!parse.GetValue(noVet))
+            bool vet = !parse.GetValue(noVet);
+            bool cache = !parse.GetValue(noCache);
+            Inventory inventory = await TerminalProgress.RunAsync("Scanning", async progress =>
             {
+                Inventory found = await new DiscoveryEngine(DetectorRegistry.All, options with { Progress = progress }).ScanAsync(environment, cancellation).ConfigureAwait(false);
+                found = InventoryEnricher.Enrich(found, AdvisoryDatabase.LoadDefault(AdvisoryDatabase.DefaultImportDirectory()));
+                if (!vet)
+                {
+                    return found;
+                }
                 // The vet engine judges every artifact once per digest; verdicts are cached beside the digest cache.
-                VerdictCache verdicts = parse.GetValue(noCache) ? VerdictCache.InMemory() : VerdictCache.Load(VerdictCache.DefaultPath());
-                inventory = InventoryVetting.Apply(inventory, new ModelVetter(), verdicts, cancellation);
-            }
+                progress?.Report(new ScanProgress("vetting", 0, found.Artifacts.Count));
+                VerdictCache verdicts = cache ? VerdictCache.Load(VerdictCache.DefaultPath()) : VerdictCache.InMemory();
+                return InventoryVetting.Apply(found, new ModelVetter(), verdicts, cancellation);
+            }).ConfigureAwait(false);
 
             await ReportOutput.WriteAsync(inventory, reportFormat, parse.GetValue(output), cancellation).ConfigureAwait(false);
             return ExitCodeFor(inventory, threshold);
