@@ -20,6 +20,7 @@ public sealed class DetectorContext
     private readonly List<ModelStore> _stores = [];
     private readonly List<ScanProblem> _problems = [];
     private readonly VersionProbe _versionProbe;
+    private readonly Dictionary<string, string> _notRun = new(StringComparer.Ordinal);
 
     internal DetectorContext(IRuntimeDetector detector, ScanEnvironment environment, VersionProbe versionProbe, CancellationToken cancellation)
     {
@@ -182,10 +183,19 @@ public sealed class DetectorContext
         return found;
     }
 
+    /// <summary>Why an executable was deliberately not run for its version (null when it was, or was not asked).</summary>
+    public string? WhyNotRun(string executable) => _notRun.GetValueOrDefault(executable);
+
     /// <summary>Runs <c>exe args</c> with a short timeout and returns its output (stdout then stderr), or null.</summary>
     public string? RunForVersion(string executable, params string[] arguments)
     {
         VersionProbeResult result = _versionProbe.Run(executable, arguments, Cancellation);
+        if (result.NotRun is not null)
+        {
+            // A policy choice, not a gap in coverage: the version stays unknown and says why.
+            _notRun[executable] = result.NotRun;
+            return null;
+        }
         if (result.Error is not null)
         {
             AddProblem(executable, result.TimedOut ? ProblemCodes.Timeout : ProblemCodes.ProbeFailed, result.Error);

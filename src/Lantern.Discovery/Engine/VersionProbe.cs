@@ -26,7 +26,11 @@ internal sealed class VersionProbe
     {
         if (!_enabled)
         {
-            return new VersionProbeResult(null, "Running runtime binaries is disabled (--no-exec).", TimedOut: false);
+            return new VersionProbeResult(null, null, TimedOut: false, NotRun: "running runtime binaries is disabled (--no-exec)");
+        }
+        if (ExecutableTrust.WhyNotTrusted(executable) is { } distrust)
+        {
+            return new VersionProbeResult(null, null, TimedOut: false, NotRun: distrust);
         }
         var info = new ProcessStartInfo(executable)
         {
@@ -118,4 +122,5 @@ internal sealed class VersionProbe
     }
 }
 
-internal sealed record VersionProbeResult(string? Output, string? Error, bool TimedOut);
+/// <summary>What running a version flag gave: output, an error (a problem), or why it was deliberately not run.</summary>
+internal sealed record VersionProbeResult(string? Output, string? Error, bool TimedOut, string? NotRun = null);

@@ -67,6 +67,11 @@ public abstract class InstalledRuntimeDetector : IRuntimeDetector
         foreach (string executable in context.FindExecutables(ExecutableNames, installDirs.Distinct(StringComparer.Ordinal)))
         {
             (string? version, string? source) = ReadVersion(context, executable);
+            var properties = new SortedDictionary<string, string>(ExtraProperties(context, executable).ToDictionary(), StringComparer.Ordinal);
+            if (context.WhyNotRun(executable) is { } why)
+            {
+                properties["version.notRead"] = why;
+            }
             context.AddRuntime(new RuntimeInstall
             {
                 Id = Id,
@@ -75,7 +80,7 @@ public abstract class InstalledRuntimeDetector : IRuntimeDetector
                 Version = version,
                 VersionSource = source,
                 Paths = [new RuntimePath("install", Path.GetDirectoryName(executable) ?? executable), .. paths],
-                Properties = ExtraProperties(context, executable),
+                Properties = properties,
             });
             reported = true;
         }
