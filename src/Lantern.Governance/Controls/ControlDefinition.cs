@@ -20,6 +20,17 @@ public static class ControlFramework
 
     /// <summary>Frameworks in the order reports list them.</summary>
     public static IReadOnlyList<string> All { get; } = [Iso27001, Iso9001, Iso42001, NistAiRmf, EuAiAct];
+
+    /// <summary>Name and edition for headings (<c>ISO/IEC 27001:2022</c>); the id itself for an unknown framework.</summary>
+    public static string DisplayName(string framework) => framework switch
+    {
+        Iso27001 => "ISO/IEC 27001:2022",
+        Iso9001 => "ISO 9001:2015",
+        Iso42001 => "ISO/IEC 42001:2023",
+        NistAiRmf => "NIST AI RMF 1.0",
+        EuAiAct => "EU AI Act (Regulation (EU) 2024/1689)",
+        _ => framework,
+    };
 }
 
 /// <summary>
