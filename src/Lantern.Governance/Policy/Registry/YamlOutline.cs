@@ -22,7 +22,7 @@ internal sealed class OutlineNode
     /// <summary>1-based column of <see cref="Start"/>.</summary>
     public required int Column { get; init; }
 
-    /// <summary>Offset just after the node's own text (after the quote of a quoted scalar, after <c>]</c> of a flow sequence).</summary>
+    /// <summary>Offset just after the node's own text (after the quote of a quoted scalar, after <c>]</c> of a flow sequence, after the last child of a block collection).</summary>
     public int End { get; set; }
 
     public bool Flow { get; init; }
@@ -98,7 +98,8 @@ internal static class YamlOutline
                         break;
                     case MappingEnd or SequenceEnd:
                         OutlineNode done = stack.Pop();
-                        done.End = done.Flow ? Offset(current.End) : Math.Max(done.Start, done.Children.Count == 0 ? done.Start : done.Children.Max(c => c.End));
+                        // A flow collection's end event marks its closing bracket (Start == End there), so the text ends one past it.
+                        done.End = done.Flow ? Offset(current.Start) + 1 : Math.Max(done.Start, done.Children.Count == 0 ? done.Start : done.Children.Max(c => c.End));
                         Attach(done);
                         break;
                     case Scalar scalar:
