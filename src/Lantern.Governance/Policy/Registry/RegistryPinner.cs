@@ -345,6 +345,11 @@ public static class RegistryPinner
     /// <summary>Offset just after the line break that ends the line holding <paramref name="index"/>, or the text's end.</summary>
     private static int LineEnd(string text, int index)
     {
+        // A block scalar (| or >) ends after its own line break: the node's line is already complete there.
+        if (index > 0 && index <= text.Length && text[index - 1] == '\n')
+        {
+            return index;
+        }
         int at = text.IndexOf('\n', Math.Min(index, text.Length));
         return at < 0 ? text.Length : at + 1;
     }

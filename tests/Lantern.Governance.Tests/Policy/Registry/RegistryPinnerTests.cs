@@ -181,6 +181,18 @@ public class RegistryPinnerTests
     }
 
     [Fact]
+    public void Pin_LastEntryEndsWithBlockScalar_InsertsBeforeNextSection()
+    {
+        const string text = "models:\n  - name: a\n    digests: [\"sha256:" + "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd" + "\"]\n    notes: |\n      line one\n      line two\nsources:\n  allow: []\n";
+        PinResult result = RegistryPinner.Pin(text, Inv(Artifact("mistral:7b", ShaA)), "mistral:7b", Options);
+        Assert.True(result.Changed, result.Summary);
+        Inserted(text, result.Text);
+        Assert.Equal(2, Entries(result.Text).Count);
+        Assert.Equal("line one\nline two\n", Scalar(EntryNamed(result.Text, "a"), "notes"));
+        Assert.IsType<YamlMappingNode>(Load(result.Text)["sources"]);
+    }
+
+    [Fact]
     public void Pin_CrLfFile_KeepsLineEndings()
     {
         string text = Policy.Replace("\n", "\r\n", StringComparison.Ordinal);
