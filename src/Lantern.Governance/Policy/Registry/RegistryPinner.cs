@@ -207,10 +207,9 @@ public static class RegistryPinner
         {
             throw new OutlineException($"the registry entry at line {Line(text, entry.Start)} is a flow mapping ({{...}}); rewrite it in block style first");
         }
-        OutlineNode digests = entry.Get("digests", out _) ?? entry; // entry stands for "absent" below
-        bool absent = ReferenceEquals(digests, entry);
+        OutlineNode? digests = entry.Get("digests", out _);
         var pinned = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        if (!absent)
+        if (digests is not null)
         {
             if (digests.Kind != OutlineKind.Sequence || digests.Children.Any(c => c.Kind != OutlineKind.Scalar))
             {
@@ -230,7 +229,7 @@ public static class RegistryPinner
         }
         var replacements = new List<Replacement>();
         OutlineNode name = entry.Get("name", out OutlineNode? nameKey)!;
-        if (absent)
+        if (digests is null)
         {
             int at = LineEnd(text, name.End);
             string lead = at == text.Length && !text.EndsWith('\n') ? nl : string.Empty;
