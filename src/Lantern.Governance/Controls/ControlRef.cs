@@ -10,8 +10,11 @@ public static class ControlRef
     /// <summary>ISO/IEC 27001:2022 Annex A.</summary>
     public static class Iso27001
     {
+        public const string Policies = "ISO27001:A.5.1";
+        public const string SecurityRoles = "ISO27001:A.5.2";
         public const string AssetInventory = "ISO27001:A.5.9";
         public const string AcceptableUse = "ISO27001:A.5.10";
+        public const string Classification = "ISO27001:A.5.12";
         public const string AccessControl = "ISO27001:A.5.15";
         public const string SupplierRelationships = "ISO27001:A.5.19";
         public const string SupplierAgreements = "ISO27001:A.5.20";
@@ -19,11 +22,13 @@ public static class ControlRef
         public const string LegalRequirements = "ISO27001:A.5.31";
         public const string IntellectualProperty = "ISO27001:A.5.32";
         public const string PolicyCompliance = "ISO27001:A.5.36";
+        public const string OperatingProcedures = "ISO27001:A.5.37";
         public const string UserEndpointDevices = "ISO27001:A.8.1";
         public const string SecureAuthentication = "ISO27001:A.8.5";
         public const string MalwareProtection = "ISO27001:A.8.7";
         public const string TechnicalVulnerabilities = "ISO27001:A.8.8";
         public const string ConfigurationManagement = "ISO27001:A.8.9";
+        public const string InformationDeletion = "ISO27001:A.8.10";
         public const string Logging = "ISO27001:A.8.15";
         public const string SoftwareInstallation = "ISO27001:A.8.19";
         public const string NetworkSecurity = "ISO27001:A.8.20";
@@ -40,6 +45,8 @@ public static class ControlRef
         public const string ExternallyProvided = "ISO9001:8.4";
         public const string ControlledProduction = "ISO9001:8.5.1";
         public const string Traceability = "ISO9001:8.5.2";
+        public const string ControlOfChanges = "ISO9001:8.5.6";
+        public const string ManagementReview = "ISO9001:9.3";
         public const string NonconformityCorrectiveAction = "ISO9001:10.2";
     }
 
@@ -47,9 +54,12 @@ public static class ControlRef
     public static class Iso42001
     {
         public const string AiPolicy = "ISO42001:A.2.2";
+        public const string AiPolicyReview = "ISO42001:A.2.4";
+        public const string AiRoles = "ISO42001:A.3.2";
         public const string SystemResources = "ISO42001:A.4.2";
         public const string ToolingResources = "ISO42001:A.4.4";
         public const string ComputingResources = "ISO42001:A.4.5";
+        public const string VerificationAndValidation = "ISO42001:A.6.2.4";
         public const string Deployment = "ISO42001:A.6.2.5";
         public const string OperationAndMonitoring = "ISO42001:A.6.2.6";
         public const string EventLogs = "ISO42001:A.6.2.8";
@@ -68,8 +78,11 @@ public static class ControlCatalog
 {
     public static IReadOnlyList<ControlInfo> All { get; } =
     [
+        new(ControlRef.Iso27001.Policies, "Policies for information security"),
+        new(ControlRef.Iso27001.SecurityRoles, "Information security roles and responsibilities"),
         new(ControlRef.Iso27001.AssetInventory, "Inventory of information and other associated assets"),
         new(ControlRef.Iso27001.AcceptableUse, "Acceptable use of information and other associated assets"),
+        new(ControlRef.Iso27001.Classification, "Classification of information"),
         new(ControlRef.Iso27001.AccessControl, "Access control"),
         new(ControlRef.Iso27001.SupplierRelationships, "Information security in supplier relationships"),
         new(ControlRef.Iso27001.SupplierAgreements, "Addressing information security within supplier agreements"),
@@ -77,11 +90,13 @@ public static class ControlCatalog
         new(ControlRef.Iso27001.LegalRequirements, "Legal, statutory, regulatory and contractual requirements"),
         new(ControlRef.Iso27001.IntellectualProperty, "Intellectual property rights"),
         new(ControlRef.Iso27001.PolicyCompliance, "Compliance with policies, rules and standards for information security"),
+        new(ControlRef.Iso27001.OperatingProcedures, "Documented operating procedures"),
         new(ControlRef.Iso27001.UserEndpointDevices, "User end point devices"),
         new(ControlRef.Iso27001.SecureAuthentication, "Secure authentication"),
         new(ControlRef.Iso27001.MalwareProtection, "Protection against malware"),
         new(ControlRef.Iso27001.TechnicalVulnerabilities, "Management of technical vulnerabilities"),
         new(ControlRef.Iso27001.ConfigurationManagement, "Configuration management"),
+        new(ControlRef.Iso27001.InformationDeletion, "Information deletion"),
         new(ControlRef.Iso27001.Logging, "Logging"),
         new(ControlRef.Iso27001.SoftwareInstallation, "Installation of software on operational systems"),
         new(ControlRef.Iso27001.NetworkSecurity, "Networks security"),
@@ -93,11 +108,16 @@ public static class ControlCatalog
         new(ControlRef.Iso9001.ExternallyProvided, "Control of externally provided processes, products and services"),
         new(ControlRef.Iso9001.ControlledProduction, "Control of production and service provision"),
         new(ControlRef.Iso9001.Traceability, "Identification and traceability"),
+        new(ControlRef.Iso9001.ControlOfChanges, "Control of changes"),
+        new(ControlRef.Iso9001.ManagementReview, "Management review"),
         new(ControlRef.Iso9001.NonconformityCorrectiveAction, "Nonconformity and corrective action"),
         new(ControlRef.Iso42001.AiPolicy, "Documented policy for developing or using AI systems"),
+        new(ControlRef.Iso42001.AiPolicyReview, "AI policy reviewed at planned intervals"),
+        new(ControlRef.Iso42001.AiRoles, "AI roles and responsibilities defined and assigned"),
         new(ControlRef.Iso42001.SystemResources, "Documenting the resources an AI system needs"),
         new(ControlRef.Iso42001.ToolingResources, "Documenting tooling resources"),
         new(ControlRef.Iso42001.ComputingResources, "Documenting system and computing resources"),
+        new(ControlRef.Iso42001.VerificationAndValidation, "Verification and validation"),
         new(ControlRef.Iso42001.Deployment, "Deploying the AI system"),
         new(ControlRef.Iso42001.OperationAndMonitoring, "Operating and monitoring the AI system in use"),
         new(ControlRef.Iso42001.EventLogs, "Deciding on and keeping event logs"),
