@@ -1,4 +1,5 @@
 using Lantern.Governance.Enrichment;
+using Lantern.Governance.Policy.Evaluation;
 
 namespace Lantern.Governance.Controls;
 
@@ -153,9 +154,9 @@ public static class CheckCatalogue
                 "lantern policy check FILE; lantern policy render FILE --format markdown|html"),
         };
 
-        foreach ((string ruleId, string title, IReadOnlyList<string> controls) in PolicyRuleControlTable.Rules)
+        foreach (RuleDescriptor rule in PolicyRules.All)
         {
-            all.Add(new(ruleId, title, "finding " + ruleId, controls, PolicyCommand));
+            all.Add(new(rule.Id, rule.Title, "finding " + rule.Id, rule.Controls, PolicyCommand));
         }
 
         all.Add(new(NetLogAnalysis, "Model downloads and hub traffic in web-proxy logs",

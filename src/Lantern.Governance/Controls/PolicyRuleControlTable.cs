@@ -3,9 +3,8 @@ using Lantern.Governance.Policy;
 namespace Lantern.Governance.Controls;
 
 /// <summary>
-/// THE table of controls per policy rule (LNT-POL-*), used by <see cref="CheckCatalogue"/>. Kept in one place so it
-/// can be replaced by the policy evaluator's own rule descriptors (<c>PolicyRules.All</c>) when the two are
-/// reconciled: that list should become the source, and this table be deleted. Choices follow compliance.md §1–§5
+/// THE table of controls per policy rule (LNT-POL-*): the findings the evaluator raises carry these controls
+/// (<c>PolicyRules.All</c> reads them) and <see cref="CheckCatalogue"/> lists them, so the two cannot disagree. Choices follow compliance.md §1–§5
 /// (numbers exact); the reason for each non-obvious choice is on its line.
 /// </summary>
 public static class PolicyRuleControlTable
@@ -62,4 +61,10 @@ public static class PolicyRuleControlTable
         (PolicyRuleIds.ArtifactNotJudged, "Vetting could not judge the artifact",
             ["ISO27001:A.8.7", "ISO27001:A.5.21", "ISO42001:A.6.2.4", "NIST-AI-RMF:MANAGE-3.2"]),
     ];
+
+    private static readonly Dictionary<string, IReadOnlyList<string>> ByRule = Rules.ToDictionary(r => r.RuleId, r => r.Controls, StringComparer.Ordinal);
+
+    /// <summary>Controls of one policy rule; throws for an id that has no row (a test keeps every rule covered).</summary>
+    public static IReadOnlyList<string> ControlsOf(string ruleId) =>
+        ByRule.TryGetValue(ruleId, out IReadOnlyList<string>? controls) ? controls : throw new ArgumentException($"No control row for '{ruleId}'.", nameof(ruleId));
 }

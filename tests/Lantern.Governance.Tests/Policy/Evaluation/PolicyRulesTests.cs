@@ -28,7 +28,7 @@ public class PolicyRulesTests
     [Fact]
     public void All_DescriptorsAreComplete()
     {
-        var catalogued = ControlCatalog.All.Select(c => c.Ref).ToHashSet(StringComparer.Ordinal);
+        var catalogued = ControlCatalogue.All.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         foreach (RuleDescriptor rule in PolicyRules.All)
         {
             Assert.StartsWith(PolicyRuleIds.Prefix, rule.Id, StringComparison.Ordinal);
@@ -41,4 +41,19 @@ public class PolicyRulesTests
 
     [Fact]
     public void Get_UnknownId_Throws() => Assert.Throws<ArgumentException>(() => PolicyRules.Get("LNT-POL-999"));
+
+    [Fact]
+    public void RulesDoc_ControlsColumn_MatchesRuleTable()
+    {
+        string[] rows = File.ReadAllLines(Path.Combine(Lantern.Testing.TestPaths.RepoRoot, "docs", "rules.md"))
+            .Where(l => l.StartsWith("| `LNT-POL-", StringComparison.Ordinal)).ToArray();
+
+        Assert.Equal(PolicyRules.All.Count, rows.Length);
+        foreach (string row in rows)
+        {
+            string id = row[3..14];
+            string documented = row.TrimEnd().TrimEnd('|').Split(" | ")[^1].Trim();
+            Assert.Equal(string.Join(", ", PolicyRules.Get(id).Controls), documented);
+        }
+    }
 }
