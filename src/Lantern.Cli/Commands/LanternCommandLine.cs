@@ -12,6 +12,7 @@ internal static class LanternCommandLine
             ScanCommand.Create(),
             AdvisoriesCommand.Create(),
             VetCommand.Create(),
+            ControlsCommand.Create(),
         };
         return root;
     }

@@ -25,4 +25,20 @@ internal static class ReportOutput
         }
         File.Move(temp, full, overwrite: true);
     }
+
+    /// <summary>Writes a finished text document to stdout or atomically to <c>--output</c>.</summary>
+    public static async Task WriteTextAsync(string text, string? outputPath, CancellationToken cancellation)
+    {
+        if (outputPath is null)
+        {
+            await Console.Out.WriteAsync(text.AsMemory(), cancellation).ConfigureAwait(false);
+            await Console.Out.FlushAsync(cancellation).ConfigureAwait(false);
+            return;
+        }
+        string full = Path.GetFullPath(outputPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temp = full + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await File.WriteAllTextAsync(temp, text, new System.Text.UTF8Encoding(false), cancellation).ConfigureAwait(false);
+        File.Move(temp, full, overwrite: true);
+    }
 }
