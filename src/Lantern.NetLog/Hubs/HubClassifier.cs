@@ -180,7 +180,10 @@ internal static class HubClassifier
     private static HubClassification CdnObject(Hub hub, List<string> s, string? query, bool weightHost)
     {
         string? name = UrlText.ContentDispositionFileName(query);
-        string? digest = s.Count > 0 && UrlText.IsSha256Hex(s[^1]) ? s[^1].ToLowerInvariant() : null;
+        // Only LFS (/repos/…/{fileSha}) and Xet bridge (/xet-bridge-*/…/{fileSha}) paths end in the file's SHA-256;
+        // Xet chunk fetches end in a xorb hash that names no file, so they carry no digest.
+        bool namesFile = s.Count > 1 && (s[0] == "repos" || s[0].StartsWith("xet-bridge", StringComparison.Ordinal));
+        string? digest = namesFile && UrlText.IsSha256Hex(s[^1]) ? s[^1].ToLowerInvariant() : null;
         return new HubClassification
         {
             Kind = RecordKind.CdnObject,
