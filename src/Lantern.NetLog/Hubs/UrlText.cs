@@ -37,7 +37,11 @@ internal static class UrlText
     }
 
     /// <summary>Value of the first query parameter named <paramref name="name"/> (ASCII case-insensitive), percent-decoded, or null.</summary>
-    public static string? QueryValue(string? query, string name)
+    public static string? QueryValue(string? query, string name) =>
+        RawQueryValue(query, name) is { } raw ? PercentDecode(raw) : null;
+
+    /// <summary>Value of the first query parameter named <paramref name="name"/>, still percent-encoded, or null.</summary>
+    private static string? RawQueryValue(string? query, string name)
     {
         if (string.IsNullOrEmpty(query))
         {
@@ -51,7 +55,8 @@ internal static class UrlText
             ReadOnlySpan<char> key = eq >= 0 ? pair[..eq] : pair;
             if (key.Equals(name, StringComparison.OrdinalIgnoreCase))
             {
-                return eq >= 0 ? PercentDecode(pair[(eq + 1)..]) : "";
+                string raw = eq >= 0 ? pair[(eq + 1)..].ToString() : "";
+                return raw.Length > MaxValueLength * 3 ? raw[..(MaxValueLength * 3)] : raw;
             }
         }
         return null;
@@ -63,11 +68,13 @@ internal static class UrlText
     /// </summary>
     public static string? ContentDispositionFileName(string? query)
     {
-        string? disposition = QueryValue(query, "response-content-disposition");
-        if (disposition is null)
+        string? raw = RawQueryValue(query, "response-content-disposition");
+        if (raw is null)
         {
             return null;
         }
+        // The signed URLs are form-encoded ('+' for a space, as in "attachment%3B+filename*%3D…"); a real '+' is %2B.
+        string disposition = PercentDecode(raw.Replace('+', ' '));
         string? plain = null;
         string? extended = null;
         foreach (string rawPart in disposition.Split(';'))
