@@ -172,6 +172,11 @@ internal sealed class AcquisitionJoiner(NetLogAnalysisOptions options)
         var pendingKey = new JoinKey(client, scope, "pending");
 
         OpenJoin? join = Find(shaKey, r.Time) ?? Find(nameKey, r.Time);
+        if (join is not null && request && join.ModelId is not null && join.ModelId != c.ModelId)
+        {
+            // Same file name in another repository (every GGUF repo has a Q4_K_M): a different download.
+            join = null;
+        }
         if (join is null && !request && Find(pendingKey, r.Time) is { } pending && (c.FileName is null || pending.File is null))
         {
             // The CDN side of a download whose request named no file (Civitai, Kaggle), or an unnamed Xet/CDN
