@@ -260,11 +260,17 @@ internal sealed class AcquisitionJoiner(NetLogAnalysisOptions options)
         string scope = c.Hub.ToString();
         var repoKey = new JoinKey(client, scope, "repo:" + c.Repository);
         JoinKey? shaKey = c.Digest is null ? null : new JoinKey(client, scope, "sha:" + c.Digest);
-        OpenJoin? join = Find(repoKey, r.Time) ?? Find(shaKey, r.Time);
+        OpenJoin? join = Find(repoKey, r.Time);
+        OpenJoin? parts = Find(shaKey, r.Time);
         if (join is null)
         {
-            join = Open(r, AcquisitionKind.Model, c.Hub);
-            join.ModelId = c.ModelId;
+            join = parts ?? Open(r, AcquisitionKind.Model, c.Hub);
+            join.ModelId ??= c.ModelId;
+        }
+        else if (parts is not null && parts != join && parts.ModelId is null)
+        {
+            // Range parts logged before their blob request (Squid logs at completion; parallel parts interleave).
+            Absorb(join, parts);
         }
         join.IsPull = true;
         join.SawRequest = true;
@@ -434,6 +440,24 @@ internal sealed class AcquisitionJoiner(NetLogAnalysisOptions options)
         }
         JoinsEvictedEarly += evict;
         _open = [.. ordered.Skip(evict)];
+    }
+
+    /// <summary>Moves an unnamed part group into the pull it belongs to; the group is dropped without being reported.</summary>
+    private void Absorb(OpenJoin target, OpenJoin source)
+    {
+        target.Take(source, options.MaxBlobs, options.MaxEvidence);
+        source.Closed = true;
+        foreach (JoinKey key in source.Keys)
+        {
+            if (_index.TryGetValue(key, out OpenJoin? owner) && owner == source)
+            {
+                _index[key] = target;
+                if (target.Keys.Count < MaxKeysPerJoin)
+                {
+                    target.Keys.Add(key);
+                }
+            }
+        }
     }
 
     private void Close(OpenJoin join)
@@ -622,6 +646,34 @@ internal sealed class AcquisitionJoiner(NetLogAnalysisOptions options)
             if (bytes is > 0)
             {
                 Bytes = Bytes > long.MaxValue - bytes.Value ? long.MaxValue : Bytes + bytes.Value;
+            }
+        }
+
+        public void Take(OpenJoin other, int maxBlobs, int maxEvidence)
+        {
+            Bytes = Bytes > long.MaxValue - other.Bytes ? long.MaxValue : Bytes + other.Bytes;
+            Parts = Parts > int.MaxValue - other.Parts ? int.MaxValue : Parts + other.Parts;
+            SawContent |= other.SawContent;
+            User ??= other.User;
+            foreach (string digest in other.Blobs)
+            {
+                AddBlob(digest, maxBlobs);
+            }
+            foreach (string evidence in other.Evidence)
+            {
+                if (Evidence.Count < maxEvidence)
+                {
+                    Evidence.Add(evidence);
+                }
+            }
+            EvidenceCount = EvidenceCount > long.MaxValue - other.EvidenceCount ? long.MaxValue : EvidenceCount + other.EvidenceCount;
+            if (other.First is { } first && (First is null || first < First))
+            {
+                First = first;
+            }
+            if (other.Last is { } last && (Last is null || last > Last))
+            {
+                Last = last;
             }
         }
 

@@ -137,6 +137,23 @@ public class NetLogAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_OllamaPartLoggedBeforeItsBlobRequest_StillOnePull()
+    {
+        NetLogReport report = Analyze(
+        [
+            TestRecords.Get("https://registry.ollama.ai/v2/library/qwen3/manifests/8b", time: At(0)),
+            TestRecords.Get($"{R2}/ollama/docker/registry/v2/blobs/sha256/e3/{Sha}/data", status: 206, bytes: 300, time: At(0)),
+            TestRecords.Get($"https://registry.ollama.ai/v2/library/qwen3/blobs/sha256:{Sha}", status: 307, time: At(0)),
+            TestRecords.Get($"{R2}/ollama/docker/registry/v2/blobs/sha256/e3/{Sha}/data", status: 206, bytes: 700, time: At(1)),
+        ]);
+        Acquisition pull = Assert.Single(report.Acquisitions);
+        Assert.Equal("qwen3:8b", pull.ModelId);
+        Assert.Equal(1000, pull.Bytes);
+        Assert.Equal(2, pull.Parts);
+        Assert.Equal(4, pull.EvidenceCount);
+    }
+
+    [Fact]
     public void Analyze_OllamaManifestOnly_IsAccessNotAcquisition()
     {
         NetLogReport report = Analyze([TestRecords.Get("https://registry.ollama.ai/v2/library/llama3.2/manifests/1b", time: At(0))]);
