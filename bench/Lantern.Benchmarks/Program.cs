@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using Lantern.Benchmarks;
 
-// `gen-tree DIR COUNT` and `gen-models DIR TOTAL_MB` make the data the bench/compare scripts time;
+// `gen-tree DIR COUNT`, `gen-models DIR TOTAL_MB` and `gen-squid-log PATH SIZE_GB` make the data the bench/compare scripts time;
 // anything else goes to BenchmarkDotNet (e.g. `--filter *`).
 if (args.Length >= 1 && args[0] == "gen-tree")
 {
@@ -10,6 +10,10 @@ if (args.Length >= 1 && args[0] == "gen-tree")
 if (args.Length >= 1 && args[0] == "gen-models")
 {
     return TreeGenerator.GenerateModels(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+}
+if (args.Length >= 1 && args[0] == "gen-squid-log")
+{
+    return SquidLogGenerator.Generate(args[1], double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
 }
 BenchmarkSwitcher.FromAssembly(typeof(TreeGenerator).Assembly).Run(args);
 return 0;
