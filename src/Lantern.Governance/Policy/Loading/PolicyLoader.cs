@@ -10,6 +10,8 @@ namespace Lantern.Governance.Policy.Loading;
 /// </summary>
 public static class PolicyLoader
 {
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     /// <summary>Reads and validates the policy at <paramref name="path"/>; I/O problems are errors, not exceptions.</summary>
     public static PolicyLoadResult Load(string path) => Load(path, PolicyLoadOptions.Default);
 
@@ -90,7 +92,7 @@ public static class PolicyLoader
         {
             var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
             ReadOnlySpan<byte> bytes = buffer.AsSpan(0, total);
-            if (bytes.StartsWith("\xEF\xBB\xBF"u8))
+            if (bytes.StartsWith(Utf8Bom))
             {
                 bytes = bytes[3..];
             }

@@ -70,7 +70,7 @@ internal static class PolicySyntax
     public static string? CheckRuntimeId(string value) =>
         value.Length > 0 && value.AsSpan().IndexOfAnyExcept(RuntimeIdChars) < 0
             ? null
-            : $"'{Clip(value)}' is not a runtime id: use the lowercase detector id (ollama, lmstudio, llamacpp, huggingface…)";
+            : $"'{Clip(value)}' is not a runtime id: use the lowercase detector id (ollama, lmstudio, llama.cpp, huggingface…)";
 
     /// <summary>A single licence id (SPDX or hub model-licence id) as the licence lists hold them.</summary>
     public static string? CheckLicenseId(string value) =>
