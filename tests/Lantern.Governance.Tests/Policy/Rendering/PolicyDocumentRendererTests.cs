@@ -207,7 +207,7 @@ public class PolicyDocumentRendererTests
         Assert.Contains("\\[link\\](javascript", md, StringComparison.Ordinal);
         Assert.DoesNotContain("**bold**", md, StringComparison.Ordinal);
         Assert.DoesNotContain("| injected |", md, StringComparison.Ordinal);
-        Assert.Contains("| Owner | a \\| b  \\| injected \\| row \\| |", md, StringComparison.Ordinal);
+        Assert.Contains("| Owner | a \\| b \\| injected \\| row \\| |", md, StringComparison.Ordinal);
         Assert.Contains("| \\- item |", md, StringComparison.Ordinal);
     }
 
