@@ -12,7 +12,10 @@ internal static class LanternCommandLine
             ScanCommand.Create(),
             AdvisoriesCommand.Create(),
             VetCommand.Create(),
+            PolicyCommand.Create(),
+            RegistryCommand.Create(),
             ControlsCommand.Create(),
+            ReportCommand.Create(),
         };
         return root;
     }

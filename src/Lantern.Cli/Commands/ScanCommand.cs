@@ -7,6 +7,7 @@ using Lantern.Discovery;
 using Lantern.Discovery.Engine;
 using Lantern.Governance.Advisories;
 using Lantern.Governance.Enrichment;
+using Lantern.Governance.Policy;
 using Lantern.Vetting.Engine;
 using Lantern.Vetting.Integration;
 
@@ -30,10 +31,11 @@ internal static class ScanCommand
         var failOn = CommonOptions.FailOn();
         var noCache = new Option<bool>("--no-cache") { Description = "Do not read or write the digest and verdict caches." };
         var noVet = new Option<bool>("--no-vet") { Description = "Do not vet model files for malicious content (no verdicts, no vetting findings)." };
+        var policyOption = new Option<string?>("--policy") { Description = "Check the inventory against this policy file and report LNT-POL-* findings (docs/policy.md)." };
 
         var command = new Command("scan", "Find AI runtimes, model files, inference servers and GPU use on this endpoint.")
         {
-            format, output, allUsers, paths, timeBudget, noHash, verify, noHomes, noProbe, noExec, failOn, noCache, noVet,
+            format, output, allUsers, paths, timeBudget, noHash, verify, noHomes, noProbe, noExec, failOn, noCache, noVet, policyOption,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -48,6 +50,17 @@ internal static class ScanCommand
             if (!CommonOptions.TryParseSeverity(parse.GetValue(failOn)!, out Severity threshold))
             {
                 return Errors.Usage($"--fail-on '{parse.GetValue(failOn)}' is not one of info, low, medium, high, critical.");
+            }
+            // The policy is loaded before any work: an invalid one is refused (exit 2), never half-applied.
+            DateOnly today = DateOnly.FromDateTime(DateTime.UtcNow);
+            LocalAiPolicy? policy = null;
+            if (parse.GetValue(policyOption) is { } policyPath)
+            {
+                policy = GovernanceInputs.LoadPolicy(policyPath, today, out int policyExit);
+                if (policy is null)
+                {
+                    return policyExit;
+                }
             }
             string[] extra = parse.GetValue(paths) ?? [];
             foreach (string root in extra)
@@ -86,6 +99,10 @@ internal static class ScanCommand
                 return InventoryVetting.Apply(found, new ModelVetter(), verdicts, cancellation);
             }).ConfigureAwait(false);
 
+            if (policy is not null)
+            {
+                inventory = GovernanceInputs.ApplyPolicy(inventory, policy, today);
+            }
             await ReportOutput.WriteAsync(inventory, reportFormat, parse.GetValue(output), cancellation).ConfigureAwait(false);
             return ExitCodeFor(inventory, threshold);
         });

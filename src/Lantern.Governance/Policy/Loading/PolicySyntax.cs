@@ -13,7 +13,8 @@ internal static class PolicySyntax
     private const int Sha256HexLength = 64;
 
     // Longest locator or pattern: a host (≤ 253, RFC 1035 §2.3.4) plus an org/repo path; hub repo ids are far shorter.
-    private const int MaxLocatorLength = 512;
+    // The evaluator's matcher refuses longer patterns, so the loader must never let one through.
+    private const int MaxLocatorLength = Evaluation.SourceLocator.MaxPatternLength;
 
     // Characters that have no place in a host/path locator and would be taken for other glob syntax
     // (?, [], {}) or break out of quoting in reports.
