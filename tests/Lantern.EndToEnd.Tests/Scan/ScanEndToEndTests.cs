@@ -181,7 +181,7 @@ public class ScanEndToEndTests
     }
 
     /// <summary>A laptop with Ollama (old, vulnerable), an HF cache, LM Studio, a stray GGUF and a vLLM venv.</summary>
-    private static FixtureEndpoint BuildEndpoint()
+    internal static FixtureEndpoint BuildEndpoint()
     {
         var endpoint = new FixtureEndpoint();
         endpoint.FakeExecutable("ollama", "Warning: could not connect to a running Ollama instance\nWarning: client version is 0.1.33");
