@@ -24,6 +24,7 @@ internal sealed class ZscalerNssParser : LogLineParser
 
     private readonly List<string> _fields = new(40);
     private readonly Dictionary<string, string> _pairs = new(StringComparer.Ordinal);
+    private readonly JsonLineParser _json = new();
 
     public override string FormatId => LogFormatIds.ZscalerNss;
 
@@ -31,6 +32,11 @@ internal sealed class ZscalerNssParser : LogLineParser
     {
         reason = null;
         _pairs.Clear();
+        if (line.StartsWith('{'))
+        {
+            // Cloud NSS feeds are JSON ({"sourcetype":"zscalernss-web","event":{…}}).
+            return _json.Parse(line, out reason);
+        }
         if (LooksKeyValue(line))
         {
             ReadPairs(line);
