@@ -102,7 +102,7 @@ internal static class RecordNormalizer
     /// <summary>A referer is a URL too: its query and user info may carry the same secrets.</summary>
     private static string? StripRefererSecrets(string? referer)
     {
-        if (referer is null || UrlParts.Parse(referer) is not { } parts)
+        if (referer is null || UrlParts.Parse(referer) is not { Scheme: not null } parts)
         {
             return referer is null || referer.AsSpan().ContainsAny('?', '@') ? null : referer;
         }

@@ -35,7 +35,13 @@ internal sealed class ZscalerNssParser : LogLineParser
         if (line.StartsWith('{'))
         {
             // Cloud NSS feeds are JSON ({"sourcetype":"zscalernss-web","event":{…}}).
-            return _json.Parse(line, out reason);
+            RecordDraft? json = _json.Parse(line, out reason);
+            if (json is not null && json.SourceFormat != LogFormatIds.ZscalerNss)
+            {
+                reason = "zscaler-nss: JSON line without a zscalernss sourcetype";
+                return null;
+            }
+            return json;
         }
         if (LooksKeyValue(line))
         {
@@ -54,7 +60,7 @@ internal sealed class ZscalerNssParser : LogLineParser
                 _pairs[DefaultOrder[i]] = _fields[i];
             }
         }
-        RecordDraft? draft = FromFields(key => _pairs.GetValueOrDefault(key));
+        RecordDraft? draft = FromFields(_pairs.GetValueOrDefault);
         if (draft is null)
         {
             reason = "zscaler-nss: no time or URL";
@@ -63,8 +69,10 @@ internal sealed class ZscalerNssParser : LogLineParser
     }
 
     /// <summary>Maps NSS field names (as in the feed, key=value form and Cloud NSS JSON) to a draft.</summary>
-    internal static RecordDraft? FromFields(Func<string, string?> field)
+    internal static RecordDraft? FromFields(Func<string, string?> lookup)
     {
+        // NSS writes "None" / "N/A" for fields without a value.
+        string? field(string key) => lookup(key) is { } value && value is not ("None" or "N/A" or "NA") ? value : null;
         string? timeText = field("time");
         DateTimeOffset? time = timeText is null ? null : LogTime.FromZscaler(timeText);
         if (time is null && field("epochtime") is { } epoch)
