@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Lantern.NetLog.Formats;
 using Lantern.NetLog.Records;
@@ -11,7 +12,7 @@ namespace Lantern.NetLog.Reading;
 /// <see cref="SearchValues{T}"/>; newlines are counted with vectorised span counts only up to each hit. Lines without
 /// a needle are never split, decoded or looked at individually.
 /// </summary>
-internal sealed class BlockScanner : IDisposable
+internal sealed class BlockScanner
 {
     /// <summary>Blank lines (spaces, tabs, CR) are skipped, not malformed.</summary>
     private static readonly SearchValues<byte> Blank = SearchValues.Create(" \t\r"u8);
@@ -19,26 +20,21 @@ internal sealed class BlockScanner : IDisposable
     private readonly string _inputName;
     private readonly ProxyLogReadOptions _options;
     private readonly ProxyLogStats _stats;
-    private readonly SearchValues<string>? _needles;
+    private readonly NeedleSearch? _needles;
     private readonly int _maxLine;
-    private char[]? _chars;
     private LogLineParser? _parser;
     private string _formatId;
 
     /// <summary>Number of the first line of the next block (1-based).</summary>
     private long _nextLine = 1;
 
-    public BlockScanner(string inputName, ProxyLogReadOptions options, ProxyLogStats stats, int blockCapacity)
+    public BlockScanner(string inputName, ProxyLogReadOptions options, ProxyLogStats stats, NeedleSearch? needles)
     {
         _inputName = inputName;
         _options = options;
         _stats = stats;
         _maxLine = options.MaxLineBytes;
-        if (options.PrefilterNeedles is { } needles)
-        {
-            _needles = SearchValues.Create([.. needles], StringComparison.OrdinalIgnoreCase);
-            _chars = ArrayPool<char>.Shared.Rent(blockCapacity);
-        }
+        _needles = needles;
         _formatId = options.Format;
         if (options.Format != LogFormatIds.Auto)
         {
@@ -56,8 +52,10 @@ internal sealed class BlockScanner : IDisposable
         _nextLine++;
     }
 
-    public IEnumerable<ProxyRecord> Scan(byte[] buffer, int length)
+    public IEnumerable<ProxyRecord> Scan(LogBlock block)
     {
+        byte[] buffer = block.Buffer!;
+        int length = block.Length;
         _parser ??= Detect(buffer, length);
         int newlines = buffer.AsSpan(0, length).Count((byte)'\n');
         long lines = newlines + (length > 0 && buffer[length - 1] != '\n' ? 1 : 0);
@@ -65,7 +63,7 @@ internal sealed class BlockScanner : IDisposable
         var counts = new BlockCounts();
         IEnumerable<ProxyRecord> records = _needles is null
             ? ScanEveryLine(buffer, length, counts)
-            : ScanCandidates(buffer, length, counts);
+            : ScanCandidates(block, counts);
         foreach (ProxyRecord record in records)
         {
             yield return record;
@@ -73,15 +71,6 @@ internal sealed class BlockScanner : IDisposable
         _stats.AddParsed(counts.Parsed);
         _stats.AddSkipped(lines - counts.Parsed - counts.Malformed);
         _nextLine += lines;
-    }
-
-    public void Dispose()
-    {
-        if (_chars is not null)
-        {
-            ArrayPool<char>.Shared.Return(_chars);
-            _chars = null;
-        }
     }
 
     private sealed class BlockCounts
@@ -114,17 +103,18 @@ internal sealed class BlockScanner : IDisposable
     /// directive lines of formats that have them (<c>#Fields:</c> changes the layout) and lines over MaxLineBytes
     /// (counted malformed), found by a window scan that costs one backwards search per MaxLineBytes of input.
     /// </summary>
-    private IEnumerable<ProxyRecord> ScanCandidates(byte[] buffer, int length, BlockCounts counts)
+    private IEnumerable<ProxyRecord> ScanCandidates(LogBlock block, BlockCounts counts)
     {
-        char[] chars = _chars!;
-        int widened = Encoding.Latin1.GetChars(buffer, 0, length, chars, 0);
+        byte[] buffer = block.Buffer!;
+        int length = block.Length;
+        int hitIndex = 0;
         bool directives = _parser!.HasDirectives;
         long lineNumber = _nextLine;
         int counted = 0;
         int position = 0;
         int nextOverlong = NextOverlong(buffer, 0, length);
         int nextDirective = directives ? NextDirective(buffer, 0, length) : -1;
-        int nextHit = NextHit(chars, 0, widened);
+        int nextHit = NextHit(block, ref hitIndex, 0);
         while (true)
         {
             int eventAt = Min(Min(nextHit, nextDirective), nextOverlong);
@@ -155,18 +145,29 @@ internal sealed class BlockScanner : IDisposable
             }
             if (nextHit >= 0 && nextHit < position)
             {
-                nextHit = NextHit(chars, position, widened);
+                nextHit = NextHit(block, ref hitIndex, position);
             }
         }
     }
 
-    private int NextHit(char[] chars, int from, int length)
+    /// <summary>Next hit at or after <paramref name="position"/>: first those the reading thread found, then the consumer's own part.</summary>
+    private int NextHit(LogBlock block, ref int hitIndex, int position)
     {
-        int index = chars.AsSpan(from, length - from).IndexOfAny(_needles!);
-        return index < 0 ? -1 : from + index;
+        List<int> hits = block.Hits!;
+        while (hitIndex < hits.Count)
+        {
+            int hit = hits[hitIndex];
+            if (hit >= position)
+            {
+                return hit;
+            }
+            hitIndex++;
+        }
+        return _needles!.Next(block.Chars!, Math.Max(position, block.SearchSplit), block.Length);
     }
 
     /// <summary>Start of the next line beginning with <c>#</c> at or after the line start <paramref name="from"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int NextDirective(byte[] buffer, int from, int length)
     {
         int position = from;
@@ -191,6 +192,7 @@ internal sealed class BlockScanner : IDisposable
     /// MaxLineBytes starting at s has its newline within [s, s + MaxLineBytes], so the last newline of that window
     /// proves every line up to it short and is where the next window starts.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int NextOverlong(byte[] buffer, int from, int length)
     {
         int start = from;

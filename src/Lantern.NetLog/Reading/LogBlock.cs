@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 
 namespace Lantern.NetLog.Reading;
@@ -9,6 +9,14 @@ internal sealed class LogBlock
     /// <summary>Pooled; whole lines only (the last block of an input may end without a newline). Null for markers.</summary>
     public byte[]? Buffer { get; init; }
     public int Length { get; init; }
+
+    /// <summary>The block widened to chars (Latin-1), when there are needles.</summary>
+    public char[]? Chars { get; init; }
+
+    /// <summary>Needle hits the reading thread found before <see cref="SearchSplit"/>; the rest is searched by the consumer.</summary>
+    public List<int>? Hits { get; init; }
+
+    public int SearchSplit { get; init; }
 
     /// <summary>A marker: one line longer than MaxLineBytes was dropped here, without being buffered whole.</summary>
     public bool OverlongLine { get; init; }
@@ -24,33 +32,46 @@ internal sealed class LogBlock
 /// </summary>
 internal sealed class BlockProducer
 {
-    /// <summary>Two cores: one block being read, up to three waiting, one being searched (netlog.md: 2–4 blocks).</summary>
-    public const int QueueDepth = 3;
+    /// <summary>Two cores: one block being read, two waiting, one being searched (netlog.md: 2–4 blocks).</summary>
+    public const int QueueDepth = 2;
 
-    /// <summary>Block size; 4 MiB amortises per-block work and keeps read system calls large (netlog.md: 1–4 MiB).</summary>
-    public const int BlockBytes = 4 << 20;
+    /// <summary>Block size; 2 MiB amortises per-block work and keeps read system calls large (netlog.md: 1–4 MiB).</summary>
+    public const int BlockBytes = 2 << 20;
+
+    /// <summary>
+    /// Share of each block the reading thread searches itself. Reading costs little next to the search, so splitting
+    /// the search between both threads roughly balances them (measured in docs/netlog-formats.md).
+    /// </summary>
+    private const double ReaderSearchShare = 0.5;
 
     private readonly Stream _input;
     private readonly int _maxLineBytes;
     private readonly int _capacity;
     private readonly BlockingCollection<LogBlock> _queue;
     private readonly Action<long> _countBytes;
+    private readonly NeedleSearch? _needles;
 
-    public BlockProducer(Stream input, int maxLineBytes, BlockingCollection<LogBlock> queue, Action<long> countBytes)
+    public BlockProducer(Stream input, int maxLineBytes, BlockingCollection<LogBlock> queue, Action<long> countBytes, NeedleSearch? needles)
     {
+        _needles = needles;
         _input = input;
         _maxLineBytes = maxLineBytes;
         // A carried partial line is at most MaxLineBytes; at least 1 MiB is always left for new data.
         _capacity = Math.Max(BlockBytes, checked(maxLineBytes + (1 << 20)));
         _queue = queue;
         _countBytes = countBytes;
+        Bytes = new BlockBufferPool<byte>(_capacity);
+        Chars = new BlockBufferPool<char>(_capacity);
     }
 
-    public int Capacity => _capacity;
+    public BlockBufferPool<byte> Bytes { get; }
 
+    public BlockBufferPool<char> Chars { get; }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(CancellationToken cancellation)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(_capacity);
+        byte[] buffer = Bytes.Rent();
         int length = 0;
         bool skipping = false;
         try
@@ -118,7 +139,7 @@ internal sealed class BlockProducer
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Bytes.Return(buffer);
             _queue.CompleteAdding();
         }
     }
@@ -126,15 +147,30 @@ internal sealed class BlockProducer
     /// <summary>Queues <paramref name="length"/> bytes and continues in a fresh buffer holding the <paramref name="carry"/> after them.</summary>
     private int Send(ref byte[] buffer, int length, int carry, CancellationToken cancellation)
     {
-        byte[] next = ArrayPool<byte>.Shared.Rent(_capacity);
+        byte[] next = Bytes.Rent();
         buffer.AsSpan(length, carry).CopyTo(next);
         byte[] full = buffer;
         buffer = next;
-        _queue.Add(new LogBlock { Buffer = full, Length = length }, cancellation);
+        LogBlock block;
+        if (_needles is null)
+        {
+            block = new LogBlock { Buffer = full, Length = length };
+        }
+        else
+        {
+            char[] chars = Chars.Rent();
+            NeedleSearch.Widen(full, length, chars);
+            int split = (int)(length * ReaderSearchShare);
+            var hits = new List<int>();
+            _needles.CollectHits(full, chars, length, split, hits);
+            block = new LogBlock { Buffer = full, Length = length, Chars = chars, Hits = hits, SearchSplit = split };
+        }
+        _queue.Add(block, cancellation);
         return carry;
     }
 
     /// <summary>Reads until the buffer is full or the input ends; a decoder or I/O error ends the input with a reason.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Fill(byte[] buffer, int offset, out string? problem)
     {
         problem = null;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using Lantern.NetLog.Formats;
@@ -118,9 +117,10 @@ public static class ProxyLogReader
         }
         using var queue = new BlockingCollection<LogBlock>(BlockProducer.QueueDepth);
         using var cancellation = new CancellationTokenSource();
-        var producer = new BlockProducer(decoded, options.MaxLineBytes, queue, stats.AddBytes);
+        NeedleSearch? needles = options.PrefilterNeedles is { } list ? new NeedleSearch(list) : null;
+        var producer = new BlockProducer(decoded, options.MaxLineBytes, queue, stats.AddBytes, needles);
         Task reading = Task.Factory.StartNew(() => producer.Run(cancellation.Token), cancellation.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        var scanner = new BlockScanner(inputName, options, stats, producer.Capacity);
+        var scanner = new BlockScanner(inputName, options, stats, needles);
         try
         {
             foreach (LogBlock block in queue.GetConsumingEnumerable())
@@ -137,14 +137,15 @@ public static class ProxyLogReader
                 }
                 try
                 {
-                    foreach (ProxyRecord record in scanner.Scan(block.Buffer!, block.Length))
+                    foreach (ProxyRecord record in scanner.Scan(block))
                     {
                         yield return record;
                     }
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(block.Buffer!);
+                    producer.Bytes.Return(block.Buffer);
+                    producer.Chars.Return(block.Chars);
                 }
             }
         }
@@ -154,10 +155,8 @@ public static class ProxyLogReader
             cancellation.Cancel();
             while (queue.TryTake(out LogBlock? left))
             {
-                if (left.Buffer is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(left.Buffer);
-                }
+                producer.Bytes.Return(left.Buffer);
+                producer.Chars.Return(left.Chars);
             }
             try
             {
@@ -169,12 +168,9 @@ public static class ProxyLogReader
             }
             while (queue.TryTake(out LogBlock? left))
             {
-                if (left.Buffer is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(left.Buffer);
-                }
+                producer.Bytes.Return(left.Buffer);
+                producer.Chars.Return(left.Chars);
             }
-            scanner.Dispose();
             decoded.Dispose();
             lock (stats.FormatsByInput)
             {
