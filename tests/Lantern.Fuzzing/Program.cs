@@ -59,6 +59,9 @@ internal static class Program
         ["keras-config"] = s => KerasConfigReader.Read(ReadAll(s)),
         ["zip-reader"] = s => ZipReader.Read(new MemoryStream(ReadAll(s))),
         ["npy"] = s => NpyReader.Read(new MemoryStream(ReadAll(s))),
+        // Proxy logs: auto-detected format, full parse, small line limit; the reader never throws for content.
+        ["netlog"] = s => _ = Lantern.NetLog.Reading.ProxyLogReader.Read(s, "fuzz",
+            new Lantern.NetLog.Reading.ProxyLogReadOptions { MaxLineBytes = 4096 }, new Lantern.NetLog.Reading.ProxyLogStats()).Count(),
     };
 
     public static int Main(string[] args)

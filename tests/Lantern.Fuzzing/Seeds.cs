@@ -35,6 +35,7 @@ internal static class Seeds
         Save(root, "zip", "llamafile.zip", Zip(("model.gguf", "GGUF\u0003\0\0\0"u8.ToArray())));
         Save(root, "zip-reader", "pytorch.zip", Zip(("archive/data.pkl", [0x80, 0x02, 0x7D, 0x2E]), ("archive/version", "3"u8.ToArray())));
         Save(root, "npy", "int32.npy", [0x93, .. "NUMPY"u8, 1, 0, 0x3E, 0x00, .. "{'descr': '<i4', 'fortran_order': False, 'shape': (1,), }    \n"u8, 1, 0, 0, 0]);
+        Save(root, "netlog", "squid.log", "1767225600.123 912004 10.0.0.15 TCP_TUNNEL/200 4718592000 CONNECT cdn-lfs.hf.co:443 alice HIER_DIRECT/203.0.113.10 -\n"u8.ToArray());
     }
 
     private static void Save(string root, string target, string name, byte[] bytes)
