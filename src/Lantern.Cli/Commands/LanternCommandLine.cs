@@ -16,6 +16,7 @@ internal static class LanternCommandLine
             RegistryCommand.Create(),
             ControlsCommand.Create(),
             ReportCommand.Create(),
+            NetLogCommand.Create(),
         };
         return root;
     }

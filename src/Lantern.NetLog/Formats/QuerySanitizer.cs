@@ -19,6 +19,8 @@ internal static class QuerySanitizer
         "response-content-disposition", "response-content-type", "download", "revision", "filepath", "recursive",
         "type", "format", "modelversionid", "filename", "file", "path", "ref", "tag", "version", "platform", "arch",
         "os", "expand", "blobs", "limit", "page", "search", "sort", "direction", "author", "full", "digest",
+        // Azure Blob SAS response overrides (GitHub release-assets URLs): the asset's file name and type, no secret.
+        "rscd", "rsct",
     };
 
     /// <summary>The query with only harmless parameters, in their order; null when nothing is left.</summary>

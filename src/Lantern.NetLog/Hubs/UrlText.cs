@@ -68,7 +68,8 @@ internal static class UrlText
     /// </summary>
     public static string? ContentDispositionFileName(string? query)
     {
-        string? raw = RawQueryValue(query, "response-content-disposition");
+        // GitHub's release-assets host signs Azure Blob SAS URLs, whose disposition override is called rscd.
+        string? raw = RawQueryValue(query, "response-content-disposition") ?? RawQueryValue(query, "rscd");
         if (raw is null)
         {
             return null;

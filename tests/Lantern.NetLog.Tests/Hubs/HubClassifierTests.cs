@@ -103,6 +103,7 @@ public class HubClassifierTests
         { "https://github.com/ollama/ollama/releases/latest/download/OllamaSetup.exe", "RuntimeInstaller", "GitHubRelease", "ollama/ollama", "OllamaSetup.exe", "latest", null },
         { "https://objects.githubusercontent.com/github-production-release-asset-2e65be/612354784/abc?response-content-disposition=attachment%3B%20filename%3Dllama-b4000-bin-win-cuda-cu12.4-x64.zip&response-content-type=application%2Foctet-stream", "RuntimeInstaller", "GitHubRelease", "ggml-org/llama.cpp", "llama-b4000-bin-win-cuda-cu12.4-x64.zip", null, null },
         { "https://release-assets.githubusercontent.com/github-production-release-asset/658928958/uuid?response-content-disposition=attachment%3B%20filename%3Dollama-linux-amd64.tgz", "RuntimeInstaller", "GitHubRelease", "ollama/ollama", "ollama-linux-amd64.tgz", null, null },
+        { "https://release-assets.githubusercontent.com/github-production-release-asset/612354784/0f6f2a3c?sp=r&sv=2018-11-09&sr=b&rscd=attachment%3B+filename%3Dllama-b6000-bin-ubuntu-x64.zip&rsct=application%2Foctet-stream&sig=abc", "RuntimeInstaller", "GitHubRelease", "ggml-org/llama.cpp", "llama-b6000-bin-ubuntu-x64.zip", null, null },
     };
 
     [Theory]

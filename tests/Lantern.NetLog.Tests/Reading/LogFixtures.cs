@@ -18,7 +18,7 @@ internal static class LogFixtures
     ];
 
     /// <summary>Squid native: <c>%ts.%03tu %6tr %>a %Ss/%03>Hs %<st %rm %ru %[un %Sh/%<a %mt</c>.</summary>
-    public static string Squid(DateTimeOffset time, string client, string result, int status, long bytes, string method, string url, string user = "-", string mime = "-") =>
+    public static string SquidLine(DateTimeOffset time, string client, string result, int status, long bytes, string method, string url, string user = "-", string mime = "-") =>
         string.Create(CultureInfo.InvariantCulture,
             $"{time.ToUnixTimeMilliseconds() / 1000}.{time.ToUnixTimeMilliseconds() % 1000:000} {912,6} {client} {result}/{status:000} {bytes} {method} {url} {user} HIER_DIRECT/203.0.113.10 {mime}");
 

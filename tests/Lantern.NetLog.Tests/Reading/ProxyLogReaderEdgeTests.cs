@@ -9,10 +9,10 @@ namespace Lantern.NetLog.Tests.Reading;
 public sealed class ProxyLogReaderEdgeTests
 {
     private static string HubLine(int i) =>
-        Squid(Jan1.AddSeconds(i), "10.0.0.1", "TCP_MISS", 200, 1000 + i, "GET", $"https://huggingface.co/org/m{i}/resolve/main/x.gguf");
+        SquidLine(Jan1.AddSeconds(i), "10.0.0.1", "TCP_MISS", 200, 1000 + i, "GET", $"https://huggingface.co/org/m{i}/resolve/main/x.gguf");
 
     private static string OtherLine(int i) =>
-        Squid(Jan1.AddSeconds(i), "10.0.0.2", "TCP_MISS", 200, 50, "GET", $"http://intranet.example/page/{i}?q=1");
+        SquidLine(Jan1.AddSeconds(i), "10.0.0.2", "TCP_MISS", 200, 50, "GET", $"http://intranet.example/page/{i}?q=1");
 
     /// <summary>A Squid log over several 4 MiB blocks with one hub line in 200 (~0.5 %).</summary>
     private static byte[] MixedLog(int lines, out int hubLines)
@@ -50,7 +50,7 @@ public sealed class ProxyLogReaderEdgeTests
     [Fact]
     public void Read_NeedleCase_MatchesAsciiCaseInsensitively()
     {
-        string line = Squid(Jan1, "10.0.0.1", "TCP_MISS", 200, 1, "GET", "https://HUGGINGFACE.CO/a");
+        string line = SquidLine(Jan1, "10.0.0.1", "TCP_MISS", 200, 1, "GET", "https://HUGGINGFACE.CO/a");
         Assert.Equal("huggingface.co", Assert.Single(ReadLines([OtherLine(1), line], Options(prefilter: true), out _)).Host);
     }
 

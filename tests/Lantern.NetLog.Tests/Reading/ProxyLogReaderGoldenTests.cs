@@ -12,10 +12,10 @@ public sealed class ProxyLogReaderGoldenTests
     {
         string[] lines =
         [
-            Squid(Jan1.AddMilliseconds(123), "10.0.0.15", "TCP_TUNNEL", 200, 4718592000, "CONNECT", "cdn-lfs.hf.co:443", "alice"),
-            Squid(Jan1.AddSeconds(5), "10.0.0.16", "TCP_MISS", 302, 1234, "GET",
+            SquidLine(Jan1.AddMilliseconds(123), "10.0.0.15", "TCP_TUNNEL", 200, 4718592000, "CONNECT", "cdn-lfs.hf.co:443", "alice"),
+            SquidLine(Jan1.AddSeconds(5), "10.0.0.16", "TCP_MISS", 302, 1234, "GET",
                 "https://bob:s3cret@HuggingFace.co:443/org/repo/resolve/main/model.gguf?download=true&token=abc&X-Amz-Signature=ff", "-", "text/plain"),
-            Squid(Jan1.AddSeconds(6), "10.0.0.17", "TCP_MISS", 200, 10, "GET", "http://example.org/index.html"),
+            SquidLine(Jan1.AddSeconds(6), "10.0.0.17", "TCP_MISS", 200, 10, "GET", "http://example.org/index.html"),
         ];
         List<ProxyRecord> records = ReadLines(lines, Options(), out var stats);
         AssertRecords(
