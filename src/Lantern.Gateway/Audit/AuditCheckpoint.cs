@@ -59,8 +59,16 @@ public sealed record AuditCheckpoint
     /// </summary>
     public static CheckpointOpenResult Open(string note, IReadOnlyList<AuditVerifierKey> trusted)
     {
-        ArgumentNullException.ThrowIfNull(note);
         ArgumentNullException.ThrowIfNull(trusted);
+        return OpenCore(note, trusted, requireSignature: true);
+    }
+
+    /// <summary>Parses a note without checking signatures (the writer's resume, which trusts its own directory).</summary>
+    internal static CheckpointOpenResult ParseUnverified(string note) => OpenCore(note, [], requireSignature: false);
+
+    private static CheckpointOpenResult OpenCore(string note, IReadOnlyList<AuditVerifierKey> trusted, bool requireSignature)
+    {
+        ArgumentNullException.ThrowIfNull(note);
         if (Encoding.UTF8.GetByteCount(note) > MaxNoteBytes)
         {
             return CheckpointOpenResult.Malformed($"checkpoint note is larger than {MaxNoteBytes} bytes");
@@ -157,7 +165,7 @@ public sealed record AuditCheckpoint
             }
             verifiedBy.Add(key.Name);
         }
-        if (verifiedBy.Count == 0)
+        if (requireSignature && verifiedBy.Count == 0)
         {
             return CheckpointOpenResult.BadSignature($"checkpoint of size {size} is not signed by any trusted key");
         }
