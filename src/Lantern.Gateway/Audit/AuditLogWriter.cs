@@ -182,6 +182,10 @@ public sealed class AuditLogWriter : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(record);
         var pending = new Pending(record, new TaskCompletionSource<AuditAppendResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (_fault is Exception fault)
+        {
+            return Task.FromException<AuditAppendResult>(new AuditLogException("audit log is faulted: " + fault.Message, fault));
+        }
         Enqueue(pending);
         return pending.Completion.Task;
     }
