@@ -145,7 +145,7 @@ public class AuditLogWriterTests
         VerifyResult result = AuditLogVerifier.Verify(dir.Path, AuditLogFixture.VerifyOptions());
         Assert.True(result.Ok, result.Message);
         Assert.Equal(800, result.RecordsChecked);
-        Assert.True(result.CheckpointsChecked >= 3, $"{result.CheckpointsChecked} checkpoints"); // size 0, at least one periodic, the final one
+        Assert.True(result.CheckpointsChecked >= 2, $"{result.CheckpointsChecked} checkpoints"); // size 0, then at least one covering all 800
     }
 
     [Fact]
