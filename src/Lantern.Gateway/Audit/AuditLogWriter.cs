@@ -218,7 +218,7 @@ public sealed class AuditLogWriter : IAsyncDisposable, IDisposable
             if (!reader.TryPeek(out _))
             {
                 TimeSpan wait = NextTimerDue();
-                using var timeout = new CancellationTokenSource(wait, _options.TimeProvider);
+                using var timeout = wait == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(wait, _options.TimeProvider);
                 try
                 {
                     if (!await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false))
@@ -342,11 +342,16 @@ public sealed class AuditLogWriter : IAsyncDisposable, IDisposable
     private TimeSpan NextTimerDue()
     {
         DateTimeOffset now = _options.TimeProvider.GetUtcNow();
-        TimeSpan due = _options.CheckpointInterval - (now - _lastCheckpointTime);
+        // Nothing new since the last checkpoint and nothing to fsync: sleep until the next append wakes the loop.
+        TimeSpan due = _tree.Size > _lastCheckpointSize ? _options.CheckpointInterval - (now - _lastCheckpointTime) : Timeout.InfiniteTimeSpan;
         if (_unsynced && _options.FsyncPolicy == AuditFsyncPolicy.Interval)
         {
             TimeSpan fsyncDue = _options.FsyncInterval - (now - _lastFsync);
-            due = fsyncDue < due ? fsyncDue : due;
+            due = due == Timeout.InfiniteTimeSpan || fsyncDue < due ? fsyncDue : due;
+        }
+        if (due == Timeout.InfiniteTimeSpan)
+        {
+            return due;
         }
         return due < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : due;
     }

@@ -11,7 +11,6 @@ internal sealed class CheckpointLogReader : IDisposable
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly SegmentLineReader _lines;
-    private bool _pendingLine;
 
     public CheckpointLogReader(string path)
     {
@@ -41,9 +40,8 @@ internal sealed class CheckpointLogReader : IDisposable
         int section = 0; // 0 body, 1 signatures
         bool sawSignature = false;
         StartLine = 0;
-        while (_pendingLine || _lines.ReadLine())
+        while (_lines.ReadLine())
         {
-            _pendingLine = false;
             if (StartLine == 0)
             {
                 StartLine = _lines.LineNumber;

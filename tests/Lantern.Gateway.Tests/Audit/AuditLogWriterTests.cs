@@ -207,4 +207,32 @@ public class AuditLogWriterTests
         Assert.All(shipped, note => Assert.Equal(CheckpointOpenStatus.Ok, AuditCheckpoint.Open(note, [AuditLogFixture.Key.Verifier]).Status));
         Assert.True(AuditLogVerifier.Verify(dir.Path, AuditLogFixture.VerifyOptions([.. shipped])).Ok);
     }
+
+    [Fact]
+    public async Task CheckpointInterval_Elapses_WritesACheckpointWithoutNewAppends()
+    {
+        using var dir = new TempDirectory();
+        AuditLogOptions options = AuditLogFixture.Options(dir.Path) with { CheckpointInterval = TimeSpan.FromMilliseconds(50) };
+        await using AuditLogWriter writer = AuditLogWriter.Open(options);
+        var written = new TaskCompletionSource<AuditCheckpoint>(TaskCreationOptions.RunContinuationsAsynchronously);
+        writer.CheckpointWritten += (_, c) => written.TrySetResult(c);
+        await writer.AppendAsync(AuditLogFixture.Record(1));
+        AuditCheckpoint checkpoint = await written.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, checkpoint.TreeSize);
+    }
+
+    [Theory]
+    [InlineData(AuditFsyncPolicy.Interval)]
+    [InlineData(AuditFsyncPolicy.None)]
+    public async Task AppendAsync_RelaxedFsyncPolicies_StillWriteBeforeCompleting(AuditFsyncPolicy policy)
+    {
+        using var dir = new TempDirectory();
+        await using AuditLogWriter writer = AuditLogWriter.Open(AuditLogFixture.Options(dir.Path) with { FsyncPolicy = policy, FsyncInterval = TimeSpan.FromMilliseconds(20) });
+        for (int i = 1; i <= 3; i++)
+        {
+            await writer.AppendAsync(AuditLogFixture.Record(i));
+            // Another reader sees the line as soon as the append completes: it is in the OS, not in a user buffer.
+            Assert.Equal(i, AuditLogFixture.Lines(AuditLogFixture.SingleSegment(dir.Path)).Count);
+        }
+    }
 }
