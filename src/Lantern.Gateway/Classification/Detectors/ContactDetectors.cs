@@ -19,12 +19,22 @@ internal sealed partial class EmailDetector : Detector
 
     protected override bool Validate(ReadOnlySpan<char> text, int start, int length, out Candidate hit)
     {
+        // The regex starts at the first local-part character; an address never starts with a dot ("….lead@corp.com").
+        while (length > 0 && text[start] == '.')
+        {
+            start++;
+            length--;
+        }
         hit = new Candidate(start, length);
         ReadOnlySpan<char> address = text.Slice(start, length);
         int at = address.IndexOf('@');
         ReadOnlySpan<char> local = address[..at];
         ReadOnlySpan<char> domain = address[(at + 1)..];
-        if (start > 0 && IsLocalChar(text[start - 1]))
+        if (at <= 0)
+        {
+            return false;
+        }
+        if (start > 0 && IsLocalChar(text[start - 1]) && text[start - 1] != '.')
         {
             return false; // local part longer than 64 characters: not an address
         }
@@ -114,9 +124,10 @@ internal sealed partial class PhoneDetector : Detector
 
     /// <summary>dd.mm.yyyy, dd/mm/yyyy or dd-mm-yyyy at the start: "05.06.2024 12" is a date and an hour.</summary>
     private static bool LooksLikeDate(ReadOnlySpan<char> number) =>
-        number.Length >= 10 && !char.IsAsciiDigit(number[2]) && !char.IsAsciiDigit(number[5])
+        number.Length >= 10 && (number[2] is '.' or '/' or '-') && number[5] == number[2]
         && char.IsAsciiDigit(number[3]) && char.IsAsciiDigit(number[4])
-        && char.IsAsciiDigit(number[6]) && char.IsAsciiDigit(number[9]);
+        && !number.Slice(6, 4).ContainsAnyExceptInRange('0', '9')
+        && (number.Length == 10 || !char.IsAsciiDigit(number[10]));
 
     [GeneratedRegex(
         @"\+[1-9][0-9]{0,2}[ .-]?(?:\([0-9]{1,4}\)[ .-]?)?[0-9]{1,8}(?:[ .-][0-9]{1,8}){0,5}"

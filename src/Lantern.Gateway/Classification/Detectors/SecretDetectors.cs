@@ -182,6 +182,8 @@ internal sealed partial class JwtDetector : Detector
             {
                 return false;
             }
+            // Read the whole object: a header cut short after "alg" is not JSON.
+            bool hasAlg = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 bool isAlg = reader.ValueTextEquals("alg"u8);
@@ -189,13 +191,10 @@ internal sealed partial class JwtDetector : Detector
                 {
                     return false;
                 }
-                if (isAlg)
-                {
-                    return reader.TokenType == JsonTokenType.String;
-                }
+                hasAlg |= isAlg && reader.TokenType == JsonTokenType.String;
                 reader.Skip();
             }
-            return false;
+            return reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0 && !reader.Read() && hasAlg;
         }
         catch (JsonException)
         {
