@@ -84,9 +84,17 @@ public static class Redactor
             position = Math.Max(position, end);
             i = next;
         }
-        if (position < scannedLength)
+        int keep = scannedLength;
+        if (scannedLength < text.Length)
         {
-            builder.Append(text, position, scannedLength - position);
+            // A value cut by the limit was not seen whole by the detectors: end the kept text at the last whitespace
+            // so no piece of it leaks.
+            int lastSpace = text.AsSpan(0, scannedLength).LastIndexOfAny(" \t\r\n");
+            keep = lastSpace < 0 ? 0 : lastSpace + 1;
+        }
+        if (position < keep)
+        {
+            builder.Append(text, position, keep - position);
         }
         if (scannedLength < text.Length)
         {
