@@ -17,40 +17,48 @@ internal sealed partial class EmailDetector : Detector
 
     public override bool MayContain(ReadOnlySpan<char> text) => text.Contains('@');
 
+    /// <summary>RFC 5321 §4.5.3.1.1: a local part has at most 64 octets.</summary>
+    private const int MaxLocalPart = 64;
+
+    /// <summary>
+    /// The pattern starts at the '@' (a vectorised search for one character) and matches the domain; the local part is
+    /// walked backwards here, at most <see cref="MaxLocalPart"/> characters. A pattern that began with the local part
+    /// would start a match attempt at every letter of the text.
+    /// </summary>
     protected override bool Validate(ReadOnlySpan<char> text, int start, int length, out Candidate hit)
     {
-        // The regex starts at the first local-part character; an address never starts with a dot ("….lead@corp.com").
-        while (length > 0 && text[start] == '.')
+        hit = default;
+        int localStart = start;
+        while (localStart > 0 && start - localStart < MaxLocalPart + 1 && IsLocalChar(text[localStart - 1]))
         {
-            start++;
-            length--;
+            localStart--;
         }
-        hit = new Candidate(start, length);
-        ReadOnlySpan<char> address = text.Slice(start, length);
-        int at = address.IndexOf('@');
-        ReadOnlySpan<char> local = address[..at];
-        ReadOnlySpan<char> domain = address[(at + 1)..];
-        if (at <= 0)
-        {
-            return false;
-        }
-        if (start > 0 && IsLocalChar(text[start - 1]) && text[start - 1] != '.')
+        if (start - localStart > MaxLocalPart)
         {
             return false; // local part longer than 64 characters: not an address
         }
-        if (local[0] == '.' || local[^1] == '.' || local.Contains("..", StringComparison.Ordinal) || local.SequenceEqual("git"))
+        // An address never starts with a dot ("….lead@corp.com" is lead@corp.com).
+        while (localStart < start && text[localStart] == '.')
+        {
+            localStart++;
+        }
+        ReadOnlySpan<char> local = text[localStart..start];
+        if (local.IsEmpty || local[^1] == '.' || local.Contains("..", StringComparison.Ordinal) || local.SequenceEqual("git"))
         {
             return false;
         }
+        ReadOnlySpan<char> domain = text.Slice(start + 1, length - 1);
         int lastDot = domain.LastIndexOf('.');
         ReadOnlySpan<char> tld = domain[(lastDot + 1)..];
         if (tld.Equals("png", StringComparison.OrdinalIgnoreCase) || tld.Equals("jpg", StringComparison.OrdinalIgnoreCase)
             || tld.Equals("jpeg", StringComparison.OrdinalIgnoreCase) || tld.Equals("gif", StringComparison.OrdinalIgnoreCase)
-            || tld.Equals("svg", StringComparison.OrdinalIgnoreCase) || tld.Equals("webp", StringComparison.OrdinalIgnoreCase))
+            || tld.Equals("svg", StringComparison.OrdinalIgnoreCase) || tld.Equals("webp", StringComparison.OrdinalIgnoreCase)
+            || IsReservedDomain(domain))
         {
             return false;
         }
-        return !IsReservedDomain(domain);
+        hit = new Candidate(localStart, start + length - localStart);
+        return true;
     }
 
     private static bool IsLocalChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '%' or '+' or '-';
@@ -71,7 +79,7 @@ internal sealed partial class EmailDetector : Detector
     }
 
     [GeneratedRegex(
-        @"[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}\b",
+        @"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}\b",
         RegexOptions.None, MatchTimeoutMilliseconds)]
     private static partial Regex Candidates();
 }

@@ -21,9 +21,11 @@ internal abstract class Detector
 {
     /// <summary>
     /// Every built-in pattern has bounded quantifiers only, so a match attempt costs at most a few hundred steps per
-    /// start position; the time-out is a second line of defence, and hitting it makes the request fail closed.
+    /// start position and a whole 1 MiB text scans in well under a second even when built to be slow; the time-out
+    /// (which .NET applies to one search for the next match, i.e. up to the whole text) is a second line of defence,
+    /// and hitting it makes the request fail closed.
     /// </summary>
-    public const int MatchTimeoutMilliseconds = 1000;
+    public const int MatchTimeoutMilliseconds = 2000;
 
     /// <summary>Stable type id (<see cref="DetectorTypes"/>).</summary>
     public abstract string Type { get; }

@@ -49,7 +49,8 @@ internal sealed partial class PrivateKeyDetector : Detector
             {
                 end = bodyStart;
                 int limit = Math.Min(text.Length, bodyStart + MaxBlockChars);
-                while (end < limit && IsBodyChar(text[end]))
+                // Stop at the next "-----" (another BEGIN, or an END line of another kind).
+                while (end < limit && IsBodyChar(text[end]) && !text[end..].StartsWith("-----", StringComparison.Ordinal))
                 {
                     end++;
                 }
