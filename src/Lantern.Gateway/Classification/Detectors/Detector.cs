@@ -25,7 +25,7 @@ internal abstract class Detector
     /// (which .NET applies to one search for the next match, i.e. up to the whole text) is a second line of defence,
     /// and hitting it makes the request fail closed.
     /// </summary>
-    public const int MatchTimeoutMilliseconds = 2000;
+    public const int MatchTimeoutMilliseconds = 5000;
 
     /// <summary>Stable type id (<see cref="DetectorTypes"/>).</summary>
     public abstract string Type { get; }
