@@ -174,7 +174,19 @@ internal sealed class GatewayPipeline
         }
         if (call.SinkFailed)
         {
-            // Our own stream refused the last bytes because the record could not be written; YARP has aborted the response.
+            // Our own stream refused the last bytes because the record could not be written (fail-closed): the client
+            // must not get a complete answer. Before the first byte that is a 503; after it, the connection is aborted.
+            if (context.Response.HasStarted)
+            {
+                context.Abort();
+            }
+            else
+            {
+                context.Response.Clear();
+                await ErrorBodies.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, call.Route.ErrorShape,
+                    "Lantern gateway: the audit record of this call could not be written, so its answer is withheld (fail-closed).",
+                    "service_unavailable", RefusalReasons.AuditUnavailable).ConfigureAwait(false);
+            }
             return CallEndState.Completed;
         }
         Exception? exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;

@@ -84,6 +84,7 @@ public sealed class GatewayHost : IAsyncDisposable
             ApplicationName = typeof(GatewayHost).Assembly.GetName().Name,
         });
         builder.Logging.ClearProviders();
+        services.ConfigureLogging?.Invoke(builder.Logging);
         ListenOptions? main = null;
         ListenOptions? admin = null;
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -19,4 +19,7 @@ public sealed record GatewayServices
     public IEnforcer Enforcer { get; init; } = ObserveOnlyEnforcer.Instance;
     public TimeProvider Clock { get; init; } = TimeProvider.System;
     public GatewayMetrics Metrics { get; init; } = new();
+
+    /// <summary>Adds log providers (none by default: the audit record, not the log, is the gateway's output).</summary>
+    public Action<Microsoft.Extensions.Logging.ILoggingBuilder>? ConfigureLogging { get; init; }
 }

@@ -86,7 +86,16 @@ public sealed class CallerIdentifier : ICallerIdentity
         {
             return cached as SocketOwner;
         }
-        SocketOwner? owner = _owners.Find(new IPEndPoint(remote, context.Connection.RemotePort), new IPEndPoint(local, context.Connection.LocalPort));
+        SocketOwner? owner;
+        try
+        {
+            owner = _owners.Find(new IPEndPoint(remote, context.Connection.RemotePort), new IPEndPoint(local, context.Connection.LocalPort));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException)
+        {
+            // /proc changed under us or is not what proc(5) says: fall back to the address.
+            owner = null;
+        }
         if (items is not null)
         {
             items[SocketOwnerKey] = owner;

@@ -128,10 +128,7 @@ internal sealed class SocketOwnerLookup
             {
                 value = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(value);
             }
-            bytes[word * 4] = (byte)value;
-            bytes[(word * 4) + 1] = (byte)(value >> 8);
-            bytes[(word * 4) + 2] = (byte)(value >> 16);
-            bytes[(word * 4) + 3] = (byte)(value >> 24);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(word * 4), value);
         }
         var address = new IPAddress(bytes);
         if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.IsIPv4MappedToIPv6)
