@@ -73,8 +73,14 @@ public sealed class FileDigestCache : IDisposable
         }
     }
 
+    private int _disposed;
+
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         _stop.Cancel();
         _stop.Dispose();
         _slots.Dispose();

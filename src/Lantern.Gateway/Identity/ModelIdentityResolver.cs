@@ -31,6 +31,7 @@ public sealed partial class ModelIdentityResolver : IModelIdentityResolver, IDis
     private readonly TimeProvider _clock;
     private readonly TimeSpan _lifetime;
     private readonly FileDigestCache _files;
+    private readonly bool _ownsFiles;
     private readonly ConcurrentDictionary<string, Entry> _cache = new(StringComparer.Ordinal);
     private UpstreamKind _kind;
     private long _generation;
@@ -46,6 +47,7 @@ public sealed partial class ModelIdentityResolver : IModelIdentityResolver, IDis
         _kind = kind;
         _clock = clock;
         _lifetime = lifetime;
+        _ownsFiles = files is null;
         _files = files ?? new FileDigestCache();
     }
 
@@ -270,7 +272,10 @@ public sealed partial class ModelIdentityResolver : IModelIdentityResolver, IDis
     public void Dispose()
     {
         _http.Dispose();
-        _files.Dispose();
+        if (_ownsFiles)
+        {
+            _files.Dispose();
+        }
     }
 
     private sealed class Entry(long created, Lazy<Task<ModelIdentity>> lazy)
