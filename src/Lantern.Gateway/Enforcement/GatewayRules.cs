@@ -1,0 +1,23 @@
+namespace Lantern.Gateway.Enforcement;
+
+/// <summary>
+/// Gateway switches the policy file does not carry yet (the lead maps them into LocalAiPolicy later).
+/// Defaults are closed: management, cloud and unknown routes are refused, digests must resolve.
+/// </summary>
+public sealed record GatewayRules
+{
+    /// <summary>Allow model-store changes: pull, push, create, copy, delete, blob upload, llama-server slot/props/LoRA writes.</summary>
+    public bool AllowManagement { get; init; }
+
+    /// <summary>Allow cloud models (<c>remote_host</c> set or a <c>-cloud</c> name) and ollama.com account/cloud routes.</summary>
+    public bool AllowCloudModels { get; init; }
+
+    /// <summary>
+    /// When the upstream exposes no digest (llama-server before its file is hashed, LM Studio, vLLM), accept a model
+    /// whose name matches an approved registry entry. Meant for single-model servers whose file the admin controls.
+    /// </summary>
+    public bool AllowApprovedByName { get; init; }
+
+    /// <summary>Forward routes the gateway does not know (e.g. vLLM <c>/tokenize</c>, <c>/v1/audio/*</c>).</summary>
+    public bool AllowUnknownRoutes { get; init; }
+}
