@@ -21,6 +21,16 @@ namespace Lantern.Fuzzing;
 /// </summary>
 internal static class Program
 {
+    private static readonly Lantern.Core.Model.Inventory PinInventory = new()
+    {
+        Host = "fuzz",
+        User = "fuzz",
+        ScannedAt = DateTimeOffset.UnixEpoch,
+        Artifacts = [new Lantern.Core.Model.ModelArtifact { Path = "/m", Format = "gguf", Sha256 = new string('a', 64), Runtime = "ollama", ModelName = "m:1" }],
+    };
+
+    private static readonly Lantern.Gateway.Audit.AuditSigningKey FuzzKey = Lantern.Gateway.Audit.AuditSigningKey.Generate("fuzz");
+
     private static readonly Dictionary<string, Action<Stream>> Targets = new(StringComparer.Ordinal)
     {
         ["gguf"] = s => GgufReader.Read(s),
@@ -62,7 +72,63 @@ internal static class Program
         // Proxy logs: auto-detected format, full parse, small line limit; the reader never throws for content.
         ["netlog"] = s => _ = Lantern.NetLog.Reading.ProxyLogReader.Read(s, "fuzz",
             new Lantern.NetLog.Reading.ProxyLogReadOptions { MaxLineBytes = 4096 }, new Lantern.NetLog.Reading.ProxyLogStats()).Count(),
+        // Attribution files: a bad row is an AttributionFileException with its line, nothing else.
+        ["dhcp-leases"] = s => Expect<Lantern.NetLog.Attribution.AttributionFileException>(() =>
+            _ = Lantern.NetLog.Attribution.DhcpLeasesParser.Parse(new StreamReader(s), "fuzz").Count()),
+        ["attribution-csv"] = s => Expect<Lantern.NetLog.Attribution.AttributionFileException>(() =>
+            _ = Lantern.NetLog.Attribution.AttributionCsvParser.Parse(new StreamReader(s), "fuzz").Count()),
+        // A policy file: the loader answers with diagnostics for any text, and never half-applies one.
+        ["policy"] = s =>
+        {
+            var result = Lantern.Governance.Policy.Loading.PolicyLoader.Parse(Encoding.UTF8.GetString(ReadAll(s)), "fuzz.yaml");
+            if (result.IsValid != (result.Policy is not null) || (result.Errors.Count > 0 && result.Policy is not null))
+            {
+                throw new InvalidOperationException("policy loader returned a policy together with errors");
+            }
+        },
+        // registry pin edits the text of a hostile policy: a refusal or a valid edit, never an exception.
+        ["registry-pin"] = s => _ = Lantern.Governance.Policy.Registry.RegistryPinner.Pin(Encoding.UTF8.GetString(ReadAll(s)), PinInventory, "m:1",
+            new Lantern.Governance.Policy.Registry.PinOptions { Today = new DateOnly(2026, 11, 23) }),
+        // Gateway request bodies and upstream response streams (NDJSON, SSE, JSON): hostile on both sides.
+        ["gateway-request"] = s => _ = Lantern.Gateway.Apis.RequestReader.Read(
+            Lantern.Gateway.Apis.RouteTable.Classify("POST", "/v1/chat/completions"), ReadAll(s)),
+        ["gateway-response"] = s =>
+        {
+            byte[] bytes = ReadAll(s);
+            foreach (Lantern.Gateway.Apis.BodyFraming framing in Enum.GetValues<Lantern.Gateway.Apis.BodyFraming>())
+            {
+                using var observer = new Lantern.Gateway.Apis.ResponseObserver(framing, TimeProvider.System, 64 * 1024, 64 * 1024);
+                // Split the input at an arbitrary point: parsers must not care where chunks end.
+                int cut = bytes.Length == 0 ? 0 : bytes[0] % (bytes.Length + 1);
+                observer.Observe(bytes.AsSpan(0, cut));
+                observer.Observe(bytes.AsSpan(cut));
+                _ = observer.Complete();
+            }
+        },
+        // An audit log segment as the verifier meets it on disk: any bytes give a result, never an exception.
+        ["audit-verify"] = s =>
+        {
+            string dir = Path.Combine(Path.GetTempPath(), "lantern-fuzz-audit-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Directory.CreateDirectory(dir);
+            File.WriteAllBytes(Path.Combine(dir, "audit-00000000000000000001.jsonl"), ReadAll(s));
+            _ = Lantern.Gateway.Audit.AuditLogVerifier.Verify(dir, new Lantern.Gateway.Audit.VerifyOptions { VerifierKeys = [FuzzKey.Verifier] });
+        },
     };
+
+
+    /// <summary>Runs <paramref name="action"/>, accepting the one exception type the API documents for bad input.</summary>
+    private static void Expect<TException>(Action action)
+        where TException : Exception
+    {
+        try
+        {
+            action();
+        }
+        catch (TException)
+        {
+            // Documented outcome for malformed input.
+        }
+    }
 
     public static int Main(string[] args)
     {

@@ -35,6 +35,13 @@ internal static class Seeds
         Save(root, "zip", "llamafile.zip", Zip(("model.gguf", "GGUF\u0003\0\0\0"u8.ToArray())));
         Save(root, "zip-reader", "pytorch.zip", Zip(("archive/data.pkl", [0x80, 0x02, 0x7D, 0x2E]), ("archive/version", "3"u8.ToArray())));
         Save(root, "npy", "int32.npy", [0x93, .. "NUMPY"u8, 1, 0, 0x3E, 0x00, .. "{'descr': '<i4', 'fortran_order': False, 'shape': (1,), }    \n"u8, 1, 0, 0, 0]);
+        Save(root, "dhcp-leases", "dhcpd.leases", "lease 10.0.0.15 {\n  starts 4 2026/01/01 10:00:00;\n  ends 4 2026/01/01 22:00:00;\n  hardware ethernet 00:11:22:33:44:55;\n  client-hostname \"laptop-17\";\n}\n"u8.ToArray());
+        Save(root, "attribution-csv", "leases.csv", "ip,hostname,user,start,end\n10.0.0.15,laptop-17,alice,2026-01-01T00:00:00Z,\n"u8.ToArray());
+        Save(root, "policy", "policy.yaml", System.Text.Encoding.UTF8.GetBytes(Lantern.Governance.Policy.Starter.StarterPolicy.Text));
+        Save(root, "registry-pin", "policy.yaml", System.Text.Encoding.UTF8.GetBytes(Lantern.Governance.Policy.Starter.StarterPolicy.Text));
+        Save(root, "gateway-request", "chat.json", "{\"model\":\"llama3.2\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"u8.ToArray());
+        Save(root, "gateway-response", "stream.ndjson", "{\"response\":\"Hel\",\"done\":false}\n{\"response\":\"\",\"done\":true,\"prompt_eval_count\":3,\"eval_count\":2}\n"u8.ToArray());
+        Save(root, "audit-verify", "segment.jsonl", "{\"seq\":1}\n"u8.ToArray());
         Save(root, "netlog", "squid.log", "1767225600.123 912004 10.0.0.15 TCP_TUNNEL/200 4718592000 CONNECT cdn-lfs.hf.co:443 alice HIER_DIRECT/203.0.113.10 -\n"u8.ToArray());
     }
 
