@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
+using System.Text;
 using System.Text.Json.Serialization;
 using Lantern.Core.Reporting;
 using Lantern.NetLog.Analysis;
@@ -81,16 +82,55 @@ internal static class NetLogCommand
             };
             var stats = new ProxyLogStats();
             IEnumerable<ProxyRecord> records = inputs.SelectMany(input => ProxyLogReader.ReadFile(input, readOptions, stats));
-            NetLogReport report = await TerminalProgress.RunAsync("Reading proxy logs", _ => Task.FromResult(
-                NetLogAnalyzer.Analyze(records, stats, new NetLogAnalysisOptions { Since = from, Until = to, Attribution = table }))).ConfigureAwait(false);
-
-            string text = parse.GetValue(format) switch
+            string chosen = parse.GetValue(format)!;
+            string? outputPath = parse.GetValue(output);
+            string? temp = outputPath is null ? null : Path.GetFullPath(outputPath) + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+            NetLogReport report;
+            // Acquisitions stream to the output as their joins close, so memory stays flat however many there are.
+            await using (Stream sink = temp is null ? Console.OpenStandardOutput() : File.Create(temp))
             {
-                "json" => NetLogJson.ToJson(report) + "\n",
-                "csv" => Csv(report),
-                _ => Table(report),
-            };
-            await ReportOutput.WriteTextAsync(text, parse.GetValue(output), cancellation).ConfigureAwait(false);
+                var shown = new List<Acquisition>();
+                long total = 0;
+                using var json = chosen == "json" ? new NetLogJsonStreamWriter(sink) : null;
+                await using var csv = chosen == "csv" ? new StreamWriter(sink, new UTF8Encoding(false), 1 << 16, leaveOpen: true) : null;
+                if (csv is not null)
+                {
+                    NetLogCsv.WriteHeader(csv);
+                }
+                Action<Acquisition> onAcquisition = chosen switch
+                {
+                    "json" => json!.WriteAcquisition,
+                    "csv" => a => NetLogCsv.WriteAcquisition(a, csv!),
+                    _ => a =>
+                    {
+                        total++;
+                        if (shown.Count < MaxTableRows)
+                        {
+                            shown.Add(a);
+                        }
+                    },
+                };
+                var analysis = new NetLogAnalysisOptions { Since = from, Until = to, Attribution = table, OnAcquisition = onAcquisition };
+                report = await TerminalProgress.RunAsync("Reading proxy logs", _ => Task.FromResult(NetLogAnalyzer.Analyze(records, stats, analysis))).ConfigureAwait(false);
+                if (json is not null)
+                {
+                    json.Finish(report);
+                }
+                else if (csv is not null)
+                {
+                    await csv.FlushAsync(cancellation).ConfigureAwait(false);
+                }
+                else
+                {
+                    byte[] text = new UTF8Encoding(false).GetBytes(Table(report, shown, total));
+                    await sink.WriteAsync(text, cancellation).ConfigureAwait(false);
+                }
+                await sink.FlushAsync(cancellation).ConfigureAwait(false);
+            }
+            if (temp is not null)
+            {
+                File.Move(temp, Path.GetFullPath(outputPath!), overwrite: true);
+            }
             // An input that stopped early (truncated gzip, read error) leaves the evidence incomplete: exit 3.
             return report.Stats.InputProblems.Count > 0 ? ExitCodes.Incomplete : ExitCodes.Ok;
         });
@@ -145,14 +185,9 @@ internal static class NetLogCommand
         return false;
     }
 
-    private static string Csv(NetLogReport report)
-    {
-        using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        NetLogCsv.WriteAcquisitions(report, writer);
-        return writer.ToString();
-    }
+    private const int MaxTableRows = 500;
 
-    private static string Table(NetLogReport report)
+    private static string Table(NetLogReport report, List<Acquisition> shown, long total)
     {
         var buffer = new StringWriter(CultureInfo.InvariantCulture);
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -165,7 +200,7 @@ internal static class NetLogCommand
         console.Profile.Width = 160;
         var acquisitions = new Table().Border(TableBorder.Rounded).Title("Acquisitions");
         acquisitions.AddColumns("First seen (UTC)", "Who", "Kind", "Hub", "Model / file", "Bytes", "Confidence");
-        foreach (Acquisition a in report.Acquisitions.Take(500))
+        foreach (Acquisition a in shown)
         {
             acquisitions.AddRow(
                 Markup.Escape(Time(a.FirstSeen)),
@@ -177,9 +212,9 @@ internal static class NetLogCommand
                 Markup.Escape(ReportName(a.Confidence)));
         }
         console.Write(acquisitions);
-        if (report.Acquisitions.Count > 500)
+        if (total > shown.Count)
         {
-            console.WriteLine($"… {report.Acquisitions.Count - 500} more acquisitions; use --format json or csv for all.");
+            console.WriteLine($"… {total - shown.Count} more acquisitions; use --format json or csv for all.");
         }
         var access = new Table().Border(TableBorder.Rounded).Title("Hub access (browsing and API calls, not downloads)");
         access.AddColumns("Who", "Hub", "Model", "Page views", "API calls", "Last seen (UTC)");

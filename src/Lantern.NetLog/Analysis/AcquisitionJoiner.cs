@@ -145,6 +145,9 @@ internal sealed class AcquisitionJoiner(NetLogAnalysisOptions options)
         _open = [];
     }
 
+    /// <summary>Acquisitions closed so far, whether kept or streamed to <see cref="NetLogAnalysisOptions.OnAcquisition"/>.</summary>
+    public long AcquisitionCount { get; private set; }
+
     public IReadOnlyList<Acquisition> Acquisitions() =>
         [.. _acquisitions
             .OrderBy(a => a.FirstSeen ?? DateTimeOffset.MaxValue)
@@ -228,10 +231,25 @@ internal sealed class AcquisitionJoiner(NetLogAnalysisOptions options)
         if (!IsRedirect(r))
         {
             join.AddContent(r.BytesToClient);
+            join.SawFullContent |= r.Status == 200;
         }
         Touch(join, r);
         Index(shaKey, join);
         Index(nameKey, join);
+        CloseIfComplete(join);
+    }
+
+    /// <summary>
+    /// A single-file download whose request and whole-body (200) transfer have both been seen is finished: close it
+    /// now rather than at the end of the join window, so months of logs never hold thousands of finished joins.
+    /// Range parts (206) keep the join open for their siblings.
+    /// </summary>
+    private void CloseIfComplete(OpenJoin join)
+    {
+        if (join.SawRequest && join.SawFullContent && !join.IsPull)
+        {
+            Close(join);
+        }
     }
 
     private void JoinManifest(ProxyRecord r, HubClassification c)
@@ -311,9 +329,11 @@ internal sealed class AcquisitionJoiner(NetLogAnalysisOptions options)
         if (!IsRedirect(r))
         {
             join.AddContent(r.BytesToClient);
+            join.SawFullContent |= r.Status == 200;
         }
         Touch(join, r);
         Index(key, join);
+        CloseIfComplete(join);
     }
 
     private void JoinTransfer(ProxyRecord r, Hub hub, bool weightHost)
@@ -339,7 +359,7 @@ internal sealed class AcquisitionJoiner(NetLogAnalysisOptions options)
             return join;
         }
         DateTimeOffset t = time.Value;
-        if (t >= join.First.Value - options.JoinWindow && t <= join.Last!.Value + options.JoinWindow)
+        if (t >= join.First.Value - options.JoinWindow && t <= join.Last!.Value + WindowFor(join))
         {
             return join;
         }
@@ -379,7 +399,7 @@ internal sealed class AcquisitionJoiner(NetLogAnalysisOptions options)
         join.EvidenceCount++;
         if (join.Evidence.Count < options.MaxEvidence)
         {
-            join.Evidence.Add($"{r.SourceFile}:{r.LineNumber}");
+            join.Evidence.Add(new EvidenceRef(r.SourceFile, r.LineNumber));
         }
     }
 
@@ -410,8 +430,9 @@ internal sealed class AcquisitionJoiner(NetLogAnalysisOptions options)
             {
                 continue;
             }
+            TimeSpan window = WindowFor(join);
             bool stale = join.Last is not null
-                && (now - join.Last.Value > options.JoinWindow || join.First!.Value - now > options.JoinWindow);
+                && (now - join.Last.Value > window || join.First!.Value - now > options.JoinWindow);
             if (stale)
             {
                 Close(join);
@@ -423,6 +444,21 @@ internal sealed class AcquisitionJoiner(NetLogAnalysisOptions options)
         }
         _open = kept;
     }
+
+    /// <summary>
+    /// How long a join waits for its next record. Tunnels are logged whole when they close, so a burst of them is one
+    /// transfer and a pause of <see cref="NetLogAnalysisOptions.TransferIdleWindow"/> ends it; an installer's asset follows
+    /// its redirect within <see cref="NetLogAnalysisOptions.RuntimeJoinWindow"/>; model files and pulls, whose large
+    /// parts are logged only when they finish, get the full <see cref="NetLogAnalysisOptions.JoinWindow"/>.
+    /// </summary>
+    private TimeSpan WindowFor(OpenJoin join) => join.Kind switch
+    {
+        AcquisitionKind.HubTransfer => Min(options.TransferIdleWindow, options.JoinWindow),
+        AcquisitionKind.RuntimeInstaller => Min(options.RuntimeJoinWindow, options.JoinWindow),
+        _ => options.JoinWindow,
+    };
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>Past <see cref="NetLogAnalysisOptions.MaxOpenJoins"/>: close the least recently seen quarter (untimed first).</summary>
     private void EvictOldest()
@@ -477,16 +513,16 @@ internal sealed class AcquisitionJoiner(NetLogAnalysisOptions options)
         if (join.IsPull && join.Blobs.Count == 0 && !join.SawContent)
         {
             // `ollama pull` of a model already present fetches the manifest and nothing else.
-            CountAccess(join.Hub, join.ModelId, join.ClientIp, join.User, join.Hostname, join.First, join.Evidence.FirstOrDefault(), AccessType.File);
+            CountAccess(join.Hub, join.ModelId, join.ClientIp, join.User, join.Hostname, join.First, join.Evidence.Count > 0 ? join.Evidence[0].ToString() : null, AccessType.File);
             return;
         }
-        if (_acquisitions.Count >= options.MaxAcquisitions)
+        if (options.OnAcquisition is null && _acquisitions.Count >= options.MaxAcquisitions)
         {
             AcquisitionsDropped++;
             return;
         }
         (Confidence confidence, string reason) = Judge(join);
-        _acquisitions.Add(new Acquisition
+        var acquisition = new Acquisition
         {
             Kind = join.Kind,
             Hub = join.Hub,
@@ -504,9 +540,16 @@ internal sealed class AcquisitionJoiner(NetLogAnalysisOptions options)
             Reason = reason,
             Blobs = [.. join.Blobs.Select(d => "sha256:" + d)],
             Parts = join.Parts,
-            Evidence = join.Evidence,
+            Evidence = [.. join.Evidence.Select(e => e.ToString())],
             EvidenceCount = join.EvidenceCount,
-        });
+        };
+        AcquisitionCount++;
+        if (options.OnAcquisition is { } sink)
+        {
+            sink(acquisition);
+            return;
+        }
+        _acquisitions.Add(acquisition);
     }
 
     private (Confidence, string) Judge(OpenJoin join)
@@ -610,6 +653,15 @@ internal sealed class AcquisitionJoiner(NetLogAnalysisOptions options)
         };
     }
 
+    /// <summary>
+    /// Where a record came from, kept as the shared input name and a number until the acquisition is written:
+    /// a formatted "file:line" string per record would make open joins the largest thing in memory.
+    /// </summary>
+    private readonly record struct EvidenceRef(string File, long Line)
+    {
+        public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{File}:{Line}");
+    }
+
     private sealed class OpenJoin
     {
         private HashSet<string>? _blobSet;
@@ -627,6 +679,9 @@ internal sealed class AcquisitionJoiner(NetLogAnalysisOptions options)
         public long Bytes { get; private set; }
         public int Parts { get; private set; }
         public bool SawRequest { get; set; }
+
+        /// <summary>A whole-body (200) transfer was seen, not only redirects or range parts.</summary>
+        public bool SawFullContent { get; set; }
         public bool SawContent { get; private set; }
         public bool IsPull { get; set; }
         public bool WeightHost { get; set; }
@@ -634,7 +689,7 @@ internal sealed class AcquisitionJoiner(NetLogAnalysisOptions options)
         public DateTimeOffset? First { get; set; }
         public DateTimeOffset? Last { get; set; }
         public List<string> Blobs { get; } = [];
-        public List<string> Evidence { get; } = [];
+        public List<EvidenceRef> Evidence { get; } = [];
         public long EvidenceCount { get; set; }
         public List<JoinKey> Keys { get; } = [];
 
@@ -659,7 +714,7 @@ internal sealed class AcquisitionJoiner(NetLogAnalysisOptions options)
             {
                 AddBlob(digest, maxBlobs);
             }
-            foreach (string evidence in other.Evidence)
+            foreach (EvidenceRef evidence in other.Evidence)
             {
                 if (Evidence.Count < maxEvidence)
                 {

@@ -23,6 +23,12 @@ public sealed record NetLogAnalysisOptions
     /// <summary>Open joins kept at once; past it the least recently touched quarter is closed (each is well under 4 KiB).</summary>
     public int MaxOpenJoins { get; init; } = 20_000;
 
+    /// <summary>Tunnels to one hub host from one client closer together than this form one hub transfer (10 min).</summary>
+    public TimeSpan TransferIdleWindow { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>An installer's redirect and its asset download are joined within this time (30 min).</summary>
+    public TimeSpan RuntimeJoinWindow { get; init; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Acquisitions kept in the report; a crafted log cannot grow it without bound.</summary>
     public int MaxAcquisitions { get; init; } = 200_000;
 
@@ -37,4 +43,14 @@ public sealed record NetLogAnalysisOptions
 
     /// <summary>Bytes above which a tunnel or unnamed transfer to a weight host is a likely model download (compliance.md §8).</summary>
     public long LikelyModelBytes { get; init; } = 100_000_000;
+
+    /// <summary>Managed-heap size past which the analyzer compacts (48 MiB): open joins and hub access fit well below it.</summary>
+    public long ManagedHeapBudgetBytes { get; init; } = 40L << 20;
+
+    /// <summary>
+    /// When set, each acquisition is handed here as soon as its join closes and is NOT kept in the report
+    /// (<see cref="NetLogReport.Acquisitions"/> stays empty; the count is in the stats). This is how the CLI keeps
+    /// memory flat on months of logs: acquisitions stream to the output in the order they complete.
+    /// </summary>
+    public Action<Acquisition>? OnAcquisition { get; init; }
 }

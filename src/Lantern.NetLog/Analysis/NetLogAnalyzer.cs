@@ -1,3 +1,4 @@
+using System.Runtime;
 using Lantern.NetLog.Hubs;
 using Lantern.NetLog.Reading;
 using Lantern.NetLog.Records;
@@ -11,6 +12,23 @@ namespace Lantern.NetLog.Analysis;
 /// </summary>
 public static class NetLogAnalyzer
 {
+    // Matched records between heap checks: a power of two, frequent enough to catch growth within a few MB.
+    private const long HeapCheckInterval = 1 << 12;
+
+    /// <summary>
+    /// Joins live minutes to hours, so the generational GC promotes them and frees them only at rare full
+    /// collections: on months of logs the heap would grow with garbage, not with state. Past the budget, one
+    /// compacting full collection gives that memory back, which keeps the process flat (issue target ≤ 100 MB).
+    /// </summary>
+    private static void KeepHeapFlat(long budgetBytes)
+    {
+        if (GC.GetTotalMemory(forceFullCollection: false) > budgetBytes)
+        {
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        }
+    }
+
     /// <summary>
     /// Analyses <paramref name="records"/> (typically <c>ProxyLogReader.ReadFile</c> over every input, in time order).
     /// <paramref name="readerStats"/> is read after the last record, so the reader may fill it while streaming.
@@ -48,6 +66,10 @@ public static class NetLogAnalyzer
             }
             matched++;
             joiner.Add(record, classification);
+            if ((matched & (HeapCheckInterval - 1)) == 0)
+            {
+                KeepHeapFlat(options.ManagedHeapBudgetBytes);
+            }
         }
         joiner.Complete();
 
@@ -67,7 +89,7 @@ public static class NetLogAnalyzer
             Matched = matched,
             OutsideTimeRange = outside,
             WithoutTime = withoutTime,
-            Acquisitions = acquisitions.Count,
+            Acquisitions = joiner.AcquisitionCount,
             HubAccessEntries = access.Count,
             AcquisitionsDropped = joiner.AcquisitionsDropped,
             HubAccessDropped = joiner.HubAccessDropped,

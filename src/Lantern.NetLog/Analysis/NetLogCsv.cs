@@ -20,41 +20,41 @@ public static class NetLogCsv
     public static void WriteAcquisitions(NetLogReport report, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(report);
+        WriteHeader(output);
+        foreach (Acquisition a in report.Acquisitions)
+        {
+            WriteAcquisition(a, output);
+        }
+    }
+
+    /// <summary>The header row; then <see cref="WriteAcquisition"/> per acquisition (streaming, as the analyzer closes them).</summary>
+    public static void WriteHeader(TextWriter output)
+    {
         ArgumentNullException.ThrowIfNull(output);
         output.Write(string.Join(',', Columns));
         output.Write("\r\n");
-        var row = new List<string?>(Columns.Length);
-        foreach (Acquisition a in report.Acquisitions)
+    }
+
+    public static void WriteAcquisition(Acquisition a, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(output);
+        string?[] row =
+        [
+            KindName(a.Kind), HubName(a.Hub), a.ModelId, a.File, a.Revision, a.Bytes.ToString(CultureInfo.InvariantCulture),
+            a.FirstSeen?.ToString("O", CultureInfo.InvariantCulture), a.LastSeen?.ToString("O", CultureInfo.InvariantCulture),
+            a.ClientIp, a.User, a.Hostname, a.Host, ConfidenceName(a.Confidence), a.Reason, string.Join(' ', a.Blobs),
+            a.Parts.ToString(CultureInfo.InvariantCulture), a.EvidenceCount.ToString(CultureInfo.InvariantCulture), string.Join(' ', a.Evidence),
+        ];
+        for (int i = 0; i < row.Length; i++)
         {
-            row.Clear();
-            row.Add(KindName(a.Kind));
-            row.Add(HubName(a.Hub));
-            row.Add(a.ModelId);
-            row.Add(a.File);
-            row.Add(a.Revision);
-            row.Add(a.Bytes.ToString(CultureInfo.InvariantCulture));
-            row.Add(a.FirstSeen?.ToString("O", CultureInfo.InvariantCulture));
-            row.Add(a.LastSeen?.ToString("O", CultureInfo.InvariantCulture));
-            row.Add(a.ClientIp);
-            row.Add(a.User);
-            row.Add(a.Hostname);
-            row.Add(a.Host);
-            row.Add(ConfidenceName(a.Confidence));
-            row.Add(a.Reason);
-            row.Add(string.Join(' ', a.Blobs));
-            row.Add(a.Parts.ToString(CultureInfo.InvariantCulture));
-            row.Add(a.EvidenceCount.ToString(CultureInfo.InvariantCulture));
-            row.Add(string.Join(' ', a.Evidence));
-            for (int i = 0; i < row.Count; i++)
+            if (i > 0)
             {
-                if (i > 0)
-                {
-                    output.Write(',');
-                }
-                output.Write(Cell(row[i]));
+                output.Write(',');
             }
-            output.Write("\r\n");
+            output.Write(Cell(row[i]));
         }
+        output.Write("\r\n");
     }
 
     /// <summary>One RFC 4180 cell with formula neutralisation.</summary>

@@ -35,8 +35,8 @@ internal sealed class BlockProducer
     /// <summary>Two cores: one block being read, two waiting, one being searched (netlog.md: 2–4 blocks).</summary>
     public const int QueueDepth = 2;
 
-    /// <summary>Block size; 2 MiB amortises per-block work and keeps read system calls large (netlog.md: 1–4 MiB).</summary>
-    public const int BlockBytes = 2 << 20;
+    /// <summary>Block size; 1 MiB amortises per-block work and keeps read system calls large, while four blocks in flight (bytes and their widened chars) stay near 12 MB.</summary>
+    public const int BlockBytes = 1 << 20;
 
     /// <summary>
     /// Share of each block the reading thread searches itself. Reading costs little next to the search, so splitting
@@ -56,8 +56,8 @@ internal sealed class BlockProducer
         _needles = needles;
         _input = input;
         _maxLineBytes = maxLineBytes;
-        // A carried partial line is at most MaxLineBytes; at least 1 MiB is always left for new data.
-        _capacity = Math.Max(BlockBytes, checked(maxLineBytes + (1 << 20)));
+        // A carried partial line is at most MaxLineBytes; at least half a block is always left for new data.
+        _capacity = Math.Max(BlockBytes, checked(maxLineBytes + (BlockBytes / 2)));
         _queue = queue;
         _countBytes = countBytes;
         Bytes = new BlockBufferPool<byte>(_capacity);

@@ -13,8 +13,11 @@ public sealed record ProxyLogReadOptions
     /// </summary>
     public IReadOnlyList<string>? PrefilterNeedles { get; init; }
 
-    /// <summary>Longer lines are counted malformed and skipped without being buffered whole (1 MiB).</summary>
-    public int MaxLineBytes { get; init; } = 1 << 20;
+    /// <summary>
+    /// Longer lines are counted malformed and skipped without being buffered whole (256 KiB). Proxies cap URLs far
+    /// below this (Squid's MAX_URL is 8 KiB), so a longer line is junk or an attack, never a real request.
+    /// </summary>
+    public int MaxLineBytes { get; init; } = 256 << 10;
 
     /// <summary>How many malformed line numbers the stats keep for the report.</summary>
     public int MaxMalformedExamples { get; init; } = 10;

@@ -410,4 +410,53 @@ public class NetLogAnalyzerTests
         Assert.Equal(50, a.EvidenceCount);
         Assert.Equal(500, a.Bytes);
     }
+
+    [Fact]
+    public void Analyze_SameFileDownloadedTwiceWithinWindow_IsTwoAcquisitions()
+    {
+        NetLogReport report = Analyze(
+        [
+            TestRecords.Get(Resolve, status: 302, bytes: 1200, time: At(0)),
+            TestRecords.Get(Cdn, status: 200, bytes: 807_694_464, time: At(3)),
+            TestRecords.Get(Resolve, status: 302, bytes: 1200, time: At(20)),
+            TestRecords.Get(Cdn, status: 200, bytes: 807_694_464, time: At(24)),
+        ]);
+
+        // A finished download closes at once; the second is a download of its own, not doubled bytes.
+        Assert.Equal(2, report.Acquisitions.Count);
+        Assert.All(report.Acquisitions, a => Assert.Equal(807_694_464, a.Bytes));
+    }
+
+    [Fact]
+    public void Analyze_TunnelsSeparatedByLongPause_AreTwoHubTransfers()
+    {
+        NetLogReport report = Analyze(
+        [
+            TestRecords.Connect("cdn-lfs.hf.co", 300_000_000, time: At(0)),
+            TestRecords.Connect("cdn-lfs.hf.co", 300_000_000, time: At(5)),
+            TestRecords.Connect("cdn-lfs.hf.co", 300_000_000, time: At(60)),
+            TestRecords.Get("https://example.org/", time: At(120)),
+        ]);
+
+        Assert.Equal([600_000_000L, 300_000_000L], report.Acquisitions.Select(a => a.Bytes).ToArray());
+    }
+
+    [Fact]
+    public void Analyze_StreamingSink_SameAcquisitionsAsKeptReport()
+    {
+        ProxyRecord[] records =
+        [
+            TestRecords.Get(Resolve, status: 302, bytes: 1200, time: At(0)),
+            TestRecords.Get(Cdn, status: 200, bytes: 807_694_464, time: At(3)),
+            TestRecords.Connect("cdn-lfs.hf.co", 300_000_000, time: At(4)),
+        ];
+        var streamed = new List<Acquisition>();
+
+        NetLogReport kept = Analyze(records);
+        NetLogReport sunk = Analyze(records, new NetLogAnalysisOptions { OnAcquisition = streamed.Add });
+
+        Assert.Empty(sunk.Acquisitions);
+        Assert.Equal(kept.Stats.Acquisitions, sunk.Stats.Acquisitions);
+        Assert.Equal(kept.Acquisitions.Select(a => (a.Kind, a.Bytes, a.File)).Order(), streamed.Select(a => (a.Kind, a.Bytes, a.File)).Order());
+    }
 }

@@ -16,7 +16,7 @@ public class NetLogOutputTests
     private static readonly string SchemaPath = Path.Combine(TestPaths.RepoRoot, "docs", "schema", "netlog.schema.json");
 
     /// <summary>A report with every kind of acquisition and access entry, and reader stats with problems.</summary>
-    private static NetLogReport FullReport()
+    private static NetLogReport FullReport(Action<Acquisition>? sink = null)
     {
         var stats = new ProxyLogStats();
         stats.AddLines(20);
@@ -39,7 +39,32 @@ public class NetLogOutputTests
             TestRecords.Get("https://huggingface.co/org/repo", time: t, noTime: true),
             TestRecords.Get("https://huggingface.co/api/models/org/repo", time: t),
         ];
-        return NetLogAnalyzer.Analyze(records, stats, new NetLogAnalysisOptions());
+        return NetLogAnalyzer.Analyze(records, stats, new NetLogAnalysisOptions { OnAcquisition = sink });
+    }
+
+    [Fact]
+    public async Task JsonStreamWriter_FullReport_ValidatesAndMatchesWholeReport()
+    {
+        using var buffer = new MemoryStream();
+        NetLogReport report;
+        using (var writer = new NetLogJsonStreamWriter(buffer))
+        {
+            report = FullReport(writer.WriteAcquisition);
+            writer.Finish(report);
+        }
+        string streamed = Encoding.UTF8.GetString(buffer.ToArray());
+        JsonSchema schema = await JsonSchema.FromFileAsync(SchemaPath);
+
+        Assert.Empty(schema.Validate(streamed));
+        using JsonDocument whole = JsonDocument.Parse(NetLogJson.ToJson(FullReport()));
+        using JsonDocument parts = JsonDocument.Parse(streamed);
+        // TestRecords numbers lines globally, so the two runs differ only in evidence line numbers.
+        string[] Acquisitions(JsonDocument d) => [.. d.RootElement.GetProperty("acquisitions").EnumerateArray()
+            .Select(a => System.Text.RegularExpressions.Regex.Replace(JsonSerializer.Serialize(a), "access\\.log:[0-9]+", "access.log:N"))
+            .Order(StringComparer.Ordinal)];
+        Assert.Equal(Acquisitions(whole), Acquisitions(parts));
+        Assert.Equal(JsonSerializer.Serialize(whole.RootElement.GetProperty("stats")), JsonSerializer.Serialize(parts.RootElement.GetProperty("stats")));
+        Assert.Equal(whole.RootElement.GetProperty("hubAccess").GetArrayLength(), parts.RootElement.GetProperty("hubAccess").GetArrayLength());
     }
 
     [Fact]
