@@ -45,7 +45,7 @@ public sealed record NetLogAnalysisOptions
     public long LikelyModelBytes { get; init; } = 100_000_000;
 
     /// <summary>Managed-heap size past which the analyzer compacts (48 MiB): open joins and hub access fit well below it.</summary>
-    public long ManagedHeapBudgetBytes { get; init; } = 40L << 20;
+    public long ManagedHeapBudgetBytes { get; init; } = 24L << 20;
 
     /// <summary>
     /// When set, each acquisition is handed here as soon as its join closes and is NOT kept in the report

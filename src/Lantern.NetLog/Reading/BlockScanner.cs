@@ -21,6 +21,9 @@ internal sealed class BlockScanner
     private readonly ProxyLogReadOptions _options;
     private readonly ProxyLogStats _stats;
     private readonly NeedleSearch? _needles;
+
+    // This (searching) thread's widening window; the reading thread has its own.
+    private readonly char[]? _window;
     private readonly int _maxLine;
     private LogLineParser? _parser;
     private string _formatId;
@@ -35,6 +38,7 @@ internal sealed class BlockScanner
         _stats = stats;
         _maxLine = options.MaxLineBytes;
         _needles = needles;
+        _window = needles?.NewWindow();
         _formatId = options.Format;
         if (options.Format != LogFormatIds.Auto)
         {
@@ -163,7 +167,7 @@ internal sealed class BlockScanner
             }
             hitIndex++;
         }
-        return _needles!.Next(block.Chars!, Math.Max(position, block.SearchSplit), block.Length);
+        return _needles!.Next(block.Buffer!, Math.Max(position, block.SearchSplit), block.Length, _window!);
     }
 
     /// <summary>Start of the next line beginning with <c>#</c> at or after the line start <paramref name="from"/>.</summary>

@@ -11,7 +11,6 @@ internal sealed class LogBlock
     public int Length { get; init; }
 
     /// <summary>The block widened to chars (Latin-1), when there are needles.</summary>
-    public char[]? Chars { get; init; }
 
     /// <summary>Needle hits the reading thread found before <see cref="SearchSplit"/>; the rest is searched by the consumer.</summary>
     public List<int>? Hits { get; init; }
@@ -51,6 +50,9 @@ internal sealed class BlockProducer
     private readonly Action<long> _countBytes;
     private readonly NeedleSearch? _needles;
 
+    // The reading thread's own widening window (NeedleSearch.WindowChars); the searching thread has another.
+    private readonly char[]? _window;
+
     public BlockProducer(Stream input, int maxLineBytes, BlockingCollection<LogBlock> queue, Action<long> countBytes, NeedleSearch? needles)
     {
         _needles = needles;
@@ -61,12 +63,11 @@ internal sealed class BlockProducer
         _queue = queue;
         _countBytes = countBytes;
         Bytes = new BlockBufferPool<byte>(_capacity);
-        Chars = new BlockBufferPool<char>(_capacity);
+        _window = needles?.NewWindow();
     }
 
     public BlockBufferPool<byte> Bytes { get; }
 
-    public BlockBufferPool<char> Chars { get; }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(CancellationToken cancellation)
@@ -158,12 +159,10 @@ internal sealed class BlockProducer
         }
         else
         {
-            char[] chars = Chars.Rent();
-            NeedleSearch.Widen(full, length, chars);
             int split = (int)(length * ReaderSearchShare);
             var hits = new List<int>();
-            _needles.CollectHits(full, chars, length, split, hits);
-            block = new LogBlock { Buffer = full, Length = length, Chars = chars, Hits = hits, SearchSplit = split };
+            _needles.CollectHits(full, _window!, length, split, hits);
+            block = new LogBlock { Buffer = full, Length = length, Hits = hits, SearchSplit = split };
         }
         _queue.Add(block, cancellation);
         return carry;

@@ -8,7 +8,8 @@ namespace Lantern.NetLog.Reading;
 /// <summary>
 /// The prefilter: ASCII case-insensitive multi-needle search over a whole block. Bytes are widened to chars with
 /// Latin-1 (one byte → one char, so offsets stay byte offsets) and searched with a vectorised
-/// <see cref="SearchValues{T}"/> of strings. A needle that contains another needle is dropped: every line it would
+/// <see cref="SearchValues{T}"/> of strings. Widening happens in windows of <see cref="WindowChars"/> into one small
+/// buffer per searching thread, so the chars never cost more than a few hundred KiB, whatever the block size. A needle that contains another needle is dropped: every line it would
 /// match, the shorter one matches too, and fewer needles make the search cheaper.
 /// </summary>
 internal sealed class NeedleSearch
@@ -26,6 +27,12 @@ internal sealed class NeedleSearch
 
     public int MaxNeedleLength { get; }
 
+    /// <summary>Chars widened and searched at a time: large enough for the vectorised search to run at full speed.</summary>
+    public const int WindowChars = 64 * 1024;
+
+    /// <summary>A window buffer for one searching thread.</summary>
+    public char[] NewWindow() => new char[WindowChars + MaxNeedleLength];
+
     /// <summary>
     /// The vectorised search is JIT-compiled at run time (its AVX2 code is not in the ReadyToRun image) and starts at
     /// tier 0, which is many times slower; tiering promotes a method after 30 calls. Thirty-odd calls on a small buffer
@@ -34,26 +41,37 @@ internal sealed class NeedleSearch
     /// </summary>
     private void WarmUp()
     {
-        char[] sample = new char[4096];
-        sample.AsSpan().Fill('a');
+        byte[] sample = new byte[4096];
+        sample.AsSpan().Fill((byte)'a');
+        char[] window = NewWindow();
         for (int i = 0; i < 64; i++)
         {
-            _ = Next(sample, 0, sample.Length);
+            _ = Next(sample, 0, sample.Length, window);
         }
     }
 
-    public static void Widen(byte[] bytes, int length, char[] chars) => Encoding.Latin1.GetChars(bytes, 0, length, chars, 0);
-
-    /// <summary>First needle start in <c>chars[from..end)</c>, or -1.</summary>
+    /// <summary>
+    /// First needle start in <c>bytes[from..end)</c>, or -1. Each window is widened with the next
+    /// <c>MaxNeedleLength - 1</c> bytes as well, so a needle across a window edge is found; a match that starts in that
+    /// overlap belongs to the next window, which finds it again.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public int Next(char[] chars, int from, int end)
+    public int Next(byte[] bytes, int from, int end, char[] window)
     {
-        if (from >= end)
+        int position = from;
+        while (position < end)
         {
-            return -1;
+            int take = Math.Min(WindowChars, end - position);
+            int widened = Math.Min(take + MaxNeedleLength - 1, end - position);
+            Encoding.Latin1.GetChars(bytes, position, widened, window, 0);
+            int index = window.AsSpan(0, widened).IndexOfAny(_values);
+            if (index >= 0 && index < take)
+            {
+                return position + index;
+            }
+            position += take;
         }
-        int index = chars.AsSpan(from, end - from).IndexOfAny(_values);
-        return index < 0 ? -1 : from + index;
+        return -1;
     }
 
     /// <summary>
@@ -61,14 +79,14 @@ internal sealed class NeedleSearch
     /// follows a hit). The reading thread runs this over the first part of a block while the searching thread does the rest.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void CollectHits(byte[] bytes, char[] chars, int length, int split, List<int> hits)
+    public void CollectHits(byte[] bytes, char[] window, int length, int split, List<int> hits)
     {
         // A needle that starts before the split may end after it.
         int end = Math.Min(length, split + MaxNeedleLength - 1);
         int position = 0;
         while (position < split)
         {
-            int hit = Next(chars, position, end);
+            int hit = Next(bytes, position, end, window);
             if (hit < 0 || hit >= split)
             {
                 return;

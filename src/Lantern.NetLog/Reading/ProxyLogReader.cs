@@ -145,7 +145,6 @@ public static class ProxyLogReader
                 finally
                 {
                     producer.Bytes.Return(block.Buffer);
-                    producer.Chars.Return(block.Chars);
                 }
             }
         }
@@ -156,7 +155,6 @@ public static class ProxyLogReader
             while (queue.TryTake(out LogBlock? left))
             {
                 producer.Bytes.Return(left.Buffer);
-                producer.Chars.Return(left.Chars);
             }
             try
             {
@@ -169,7 +167,6 @@ public static class ProxyLogReader
             while (queue.TryTake(out LogBlock? left))
             {
                 producer.Bytes.Return(left.Buffer);
-                producer.Chars.Return(left.Chars);
             }
             decoded.Dispose();
             lock (stats.FormatsByInput)
