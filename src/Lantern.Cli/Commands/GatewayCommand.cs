@@ -190,12 +190,13 @@ internal static class GatewayCommand
             }
             await using (host.ConfigureAwait(false))
             {
+                // The listening line comes last: whoever waits for it (a service manager, a test) then has everything.
+                Console.Error.WriteLine($"lantern gateway: audit log {options.AuditDirectory}, verifier key {composition.VerifierKey}");
                 Console.Error.WriteLine($"lantern gateway: listening on {host.ListenUri} -> {options.Upstream} (capture {Name(composition.Options.Capture)}, policy {(policy is null ? "none: observe only" : $"'{policy.Metadata.Name}' {policy.Metadata.Version}")})");
                 if (host.AdminUri is { } admin)
                 {
                     Console.Error.WriteLine($"lantern gateway: admin endpoint {admin}");
                 }
-                Console.Error.WriteLine($"lantern gateway: audit log {options.AuditDirectory}, verifier key {composition.VerifierKey}");
                 await host.RunUntilCancelledAsync(stop.Token).ConfigureAwait(false);
             }
         }
