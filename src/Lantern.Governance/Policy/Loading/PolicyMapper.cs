@@ -471,7 +471,7 @@ internal sealed partial class PolicyMapper
     private ClassificationPattern? MapPattern(MapNode map, string path)
     {
         CheckKeys(map, path, PatternKeys);
-        string? name = Text(map, "name", path, required: true);
+        string? name = Checked(map, "name", path, CheckRuleName, required: true);
         string? dataClass = ClassificationRef(map, "class", path, required: true);
         bool ignoreCase = Bool(map, "ignoreCase", path) ?? false;
         string? regex = Checked(map, "regex", path, CheckRegex, required: true);
@@ -482,6 +482,12 @@ internal sealed partial class PolicyMapper
         PolicyNode at = map["regex"]!;
         return new ClassificationPattern { Name = name, Class = dataClass, Regex = regex, IgnoreCase = ignoreCase, Line = at.Line, Column = at.Column };
     }
+
+    /// <summary>Rule names appear in hits and reports: the classifier's rule-name alphabet (docs/data-classification.md).</summary>
+    private static string? CheckRuleName(string value) =>
+        value.Length is > 0 and <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? null
+            : $"'{PolicySyntax.Clip(value)}' is not a rule name: at most 64 letters, digits, '-', '_' or '.' (e.g. contract-id)";
 
     /// <summary>Syntax and length only; the gateway compiles patterns with NonBacktracking and refuses what that engine cannot run.</summary>
     private static string? CheckRegex(string value)

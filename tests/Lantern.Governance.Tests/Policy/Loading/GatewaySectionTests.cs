@@ -99,6 +99,7 @@ public class GatewaySectionTests
     [InlineData("dataClassification:\n  keywords:\n    - class: Internal\n      terms: [ab]\n      caseSensitiv: true\n", 11, 7, "dataClassification.keywords[0].caseSensitiv", "did you mean 'caseSensitive'")]
     [InlineData("dataClassification:\n  patterns:\n    - name: p\n      class: Internal\n      regex: 'a(b'\n", 11, 14, "dataClassification.patterns[0].regex", "not a valid regular expression")]
     [InlineData("dataClassification:\n  patterns:\n    - class: Internal\n      regex: 'ab'\n", 9, 7, "dataClassification.patterns[0].name", "required key 'name'")]
+    [InlineData("dataClassification:\n  patterns:\n    - name: contract id\n      class: Internal\n      regex: 'ab'\n", 9, 13, "dataClassification.patterns[0].name", "not a rule name")]
     [InlineData("dataClassification:\n  detectors:\n    e-mail: Internal\n", 9, 5, "dataClassification.detectors.e-mail", "did you mean 'email'")]
     [InlineData("dataClassification:\n  detectors:\n    email: Top\n", 9, 12, "dataClassification.detectors.email", "not defined in classifications")]
     [InlineData("dataClassification:\n  patterns: oops\n", 8, 13, "dataClassification.patterns", "expected a list")]
