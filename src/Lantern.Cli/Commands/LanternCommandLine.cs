@@ -17,6 +17,8 @@ internal static class LanternCommandLine
             ControlsCommand.Create(),
             ReportCommand.Create(),
             NetLogCommand.Create(),
+            GatewayCommand.Create(),
+            AuditCommand.Create(),
         };
         return root;
     }

@@ -79,6 +79,9 @@ public sealed record AuditRecord
     public string? RefusalReason { get; init; }
     public string? PolicyVersion { get; init; }
 
+    /// <summary>The gateway's further facts about the call, written as the <c>call</c> object; null omits it.</summary>
+    public AuditCallDetails? Call { get; init; }
+
     /// <summary>Lower-case hex SHA-256 of the previous record's canonical bytes (<see cref="GenesisPrev"/> for seq 1).</summary>
     public string Prev { get; init; } = GenesisPrev;
 
@@ -145,6 +148,10 @@ public sealed record AuditRecord
         AddIfPresent(o, "outputText", OutputText);
         AddIfPresent(o, "refusalReason", RefusalReason);
         AddIfPresent(o, "policyVersion", PolicyVersion);
+        if (Call is not null)
+        {
+            o["call"] = Call.ToJsonObject();
+        }
         return o;
     }
 
@@ -223,6 +230,7 @@ public sealed record AuditRecord
             OutputText = o["outputText"]?.GetValue<string>(),
             RefusalReason = o["refusalReason"]?.GetValue<string>(),
             PolicyVersion = o["policyVersion"]?.GetValue<string>(),
+            Call = o["call"] is JsonObject call ? AuditCallDetails.FromJsonObject(call) : null,
             Prev = RequiredString(o, "prev"),
         };
     }
@@ -264,6 +272,146 @@ public sealed record AuditRecord
         if (value is not null)
         {
             o[name] = value;
+        }
+    }
+}
+
+/// <summary>
+/// What the gateway knows about a call beyond the core record fields (docs/audit-log.md, <c>call</c>): how the route
+/// was classified, how the model was identified, streaming and capture facts, and why a call failed. Flags are written
+/// only when true and absent values are omitted, like the rest of the record.
+/// </summary>
+public sealed record AuditCallDetails
+{
+    /// <summary>Gateway-process call number (resets on restart; the log's <c>seq</c> is the durable order).</summary>
+    public long? CallSeq { get; init; }
+
+    /// <summary>Wire API family (<c>ollama</c>, <c>openai</c>, <c>anthropic</c>, <c>llama-server</c>…).</summary>
+    public string? Api { get; init; }
+
+    /// <summary><c>inference</c>, <c>management</c>, <c>cloud-account</c>, <c>info</c> or <c>other</c>.</summary>
+    public string? RouteClass { get; init; }
+    public string? Operation { get; init; }
+    public string? UpstreamKind { get; init; }
+    public string? ResolvedModelName { get; init; }
+    public string? ManifestDigest { get; init; }
+
+    /// <summary>Where the digest came from, or why it is missing.</summary>
+    public string? DigestSource { get; init; }
+    public bool CloudModel { get; init; }
+    public bool ClassificationTruncated { get; init; }
+    public bool PromptOverride { get; init; }
+    public bool Streamed { get; init; }
+    public bool UsageInjected { get; init; }
+    public double? GatewayOverheadMs { get; init; }
+    public string? DoneReason { get; init; }
+    public long? ResponseBytes { get; init; }
+    public string? RefusalMessage { get; init; }
+    public string? UpstreamError { get; init; }
+
+    /// <summary>Capture level in force: <c>none</c>, <c>metadata</c>, <c>redacted</c>, <c>full</c>.</summary>
+    public string? Capture { get; init; }
+    public bool TextTruncated { get; init; }
+
+    /// <summary>OS user id owning the client socket (loopback on Linux).</summary>
+    public long? CallerUid { get; init; }
+    public string? CallerExecutable { get; init; }
+    public IReadOnlyList<string> CallerGroups { get; init; } = [];
+
+    /// <summary>How the caller was identified: <c>api-key</c>, <c>socket-owner</c> or <c>address</c>.</summary>
+    public string? IdentitySource { get; init; }
+
+    internal JsonObject ToJsonObject()
+    {
+        var o = new JsonObject();
+        if (CallSeq is long callSeq)
+        {
+            o["callSeq"] = callSeq;
+        }
+        Add(o, "api", Api);
+        Add(o, "routeClass", RouteClass);
+        Add(o, "operation", Operation);
+        Add(o, "upstreamKind", UpstreamKind);
+        Add(o, "resolvedModelName", ResolvedModelName);
+        Add(o, "manifestDigest", ManifestDigest);
+        Add(o, "digestSource", DigestSource);
+        Flag(o, "cloudModel", CloudModel);
+        Flag(o, "classificationTruncated", ClassificationTruncated);
+        Flag(o, "promptOverride", PromptOverride);
+        Flag(o, "streamed", Streamed);
+        Flag(o, "usageInjected", UsageInjected);
+        if (GatewayOverheadMs is double overhead)
+        {
+            o["gatewayOverheadMs"] = double.IsFinite(overhead) ? overhead : throw new ArgumentException("GatewayOverheadMs must be finite");
+        }
+        Add(o, "doneReason", DoneReason);
+        if (ResponseBytes is long bytes)
+        {
+            o["responseBytes"] = bytes;
+        }
+        Add(o, "refusalMessage", RefusalMessage);
+        Add(o, "upstreamError", UpstreamError);
+        Add(o, "capture", Capture);
+        Flag(o, "textTruncated", TextTruncated);
+        if (CallerUid is long uid)
+        {
+            o["callerUid"] = uid;
+        }
+        Add(o, "callerExecutable", CallerExecutable);
+        if (CallerGroups.Count > 0)
+        {
+            var groups = new JsonArray();
+            foreach (string group in CallerGroups)
+            {
+                groups.Add(group);
+            }
+            o["callerGroups"] = groups;
+        }
+        Add(o, "identitySource", IdentitySource);
+        return o;
+    }
+
+    internal static AuditCallDetails FromJsonObject(JsonObject o) => new()
+    {
+        CallSeq = o["callSeq"]?.GetValue<long>(),
+        Api = o["api"]?.GetValue<string>(),
+        RouteClass = o["routeClass"]?.GetValue<string>(),
+        Operation = o["operation"]?.GetValue<string>(),
+        UpstreamKind = o["upstreamKind"]?.GetValue<string>(),
+        ResolvedModelName = o["resolvedModelName"]?.GetValue<string>(),
+        ManifestDigest = o["manifestDigest"]?.GetValue<string>(),
+        DigestSource = o["digestSource"]?.GetValue<string>(),
+        CloudModel = o["cloudModel"]?.GetValue<bool>() ?? false,
+        ClassificationTruncated = o["classificationTruncated"]?.GetValue<bool>() ?? false,
+        PromptOverride = o["promptOverride"]?.GetValue<bool>() ?? false,
+        Streamed = o["streamed"]?.GetValue<bool>() ?? false,
+        UsageInjected = o["usageInjected"]?.GetValue<bool>() ?? false,
+        GatewayOverheadMs = o["gatewayOverheadMs"]?.GetValue<double>(),
+        DoneReason = o["doneReason"]?.GetValue<string>(),
+        ResponseBytes = o["responseBytes"]?.GetValue<long>(),
+        RefusalMessage = o["refusalMessage"]?.GetValue<string>(),
+        UpstreamError = o["upstreamError"]?.GetValue<string>(),
+        Capture = o["capture"]?.GetValue<string>(),
+        TextTruncated = o["textTruncated"]?.GetValue<bool>() ?? false,
+        CallerUid = o["callerUid"]?.GetValue<long>(),
+        CallerExecutable = o["callerExecutable"]?.GetValue<string>(),
+        CallerGroups = o["callerGroups"] is JsonArray groups ? [.. groups.Select(g => g?.GetValue<string>() ?? "")] : [],
+        IdentitySource = o["identitySource"]?.GetValue<string>(),
+    };
+
+    private static void Add(JsonObject o, string name, string? value)
+    {
+        if (value is not null)
+        {
+            o[name] = value;
+        }
+    }
+
+    private static void Flag(JsonObject o, string name, bool value)
+    {
+        if (value)
+        {
+            o[name] = true;
         }
     }
 }

@@ -1,7 +1,7 @@
 namespace Lantern.Gateway.Enforcement;
 
 /// <summary>
-/// Gateway switches the policy file does not carry yet (the lead maps them into LocalAiPolicy later).
+/// Gateway switches, from the policy's <c>gateway:</c> section (Integration.GatewayComposition maps it) or the gateway's own configuration.
 /// Defaults are closed: management, cloud and unknown routes are refused, digests must resolve.
 /// </summary>
 public sealed record GatewayRules
@@ -20,4 +20,10 @@ public sealed record GatewayRules
 
     /// <summary>Forward routes the gateway does not know (e.g. vLLM <c>/tokenize</c>, <c>/v1/audio/*</c>).</summary>
     public bool AllowUnknownRoutes { get; init; }
+
+    /// <summary>
+    /// Registry model names whose calls must name a use case; null (the default) requires one for every inference call
+    /// whenever the policy defines use cases (policy <c>gateway.requireUseCaseFor</c>).
+    /// </summary>
+    public IReadOnlyList<string>? RequireUseCaseFor { get; init; }
 }

@@ -89,7 +89,8 @@ public sealed class PolicyEnforcer(LocalAiPolicy policy, GatewayRules rules) : I
                     $"'{entry.Name}' is approved for {string.Join(", ", entry.UseCases)}, not for '{useCase.Id}'.");
             }
         }
-        else if (policy.UseCases.Count > 0)
+        else if (policy.UseCases.Count > 0
+            && (rules.RequireUseCaseFor is null || rules.RequireUseCaseFor.Contains(entry.Name, StringComparer.OrdinalIgnoreCase)))
         {
             return EnforcementDecision.Refuse(RefusalReasons.UseCaseMissing,
                 "no use case given: send the X-Lantern-Use-Case header (or use an API key with a default use case).");

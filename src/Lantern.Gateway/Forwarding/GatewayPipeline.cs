@@ -25,6 +25,9 @@ internal sealed class GatewayPipeline
     /// <summary>Use-case header values are ids; anything longer than 128 chars is not one.</summary>
     private const int MaxUseCaseLength = 128;
 
+    /// <summary>Response header carrying the audit record id of the call (docs/gateway.md).</summary>
+    public const string RecordIdHeader = "X-Lantern-Record-Id";
+
     private readonly GatewayOptions _options;
     private readonly GatewayServices _services;
     private readonly IHttpForwarder _forwarder;
@@ -54,8 +57,11 @@ internal sealed class GatewayPipeline
     {
         TimeProvider clock = _services.Clock;
         ApiRoute route = RouteTable.Classify(context.Request.Method, context.Request.Path.Value ?? "/");
-        var call = new CallState(Guid.NewGuid().ToString("N"), Interlocked.Increment(ref _sequence), clock.GetTimestamp(), clock.GetUtcNow(), route);
+        // The call id is the audit record's id (a UUID v7, docs/audit-log.md), so a client or an auditor can tie an
+        // output to its record (ISO 9001 8.5.2 identification and traceability) from the response headers alone.
+        var call = new CallState(Audit.AuditRecord.NewId(), Interlocked.Increment(ref _sequence), clock.GetTimestamp(), clock.GetUtcNow(), route);
         _services.Metrics.CallStarted();
+        context.Response.Headers[RecordIdHeader] = call.Id;
         context.Response.Headers["X-Lantern-Call-Id"] = call.Id;
         CallEndState? ended = null;
         try

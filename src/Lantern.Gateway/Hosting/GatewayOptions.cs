@@ -1,5 +1,6 @@
 using System.Net;
 using Lantern.Gateway.Apis;
+using Lantern.Gateway.Audit;
 using Lantern.Gateway.Enforcement;
 using Lantern.Gateway.Recording;
 
@@ -49,4 +50,19 @@ public sealed record GatewayOptions
     public int MaxObservedJsonBytes { get; init; } = 8 * 1024 * 1024;
 
     public GatewayRules Rules { get; init; } = new();
+
+    /// <summary>Directory of the tamper-evident audit log (docs/audit-log.md); required to run with an audit log.</summary>
+    public string? AuditDirectory { get; init; }
+
+    /// <summary>Ed25519 signing key for checkpoints; when null, <c>audit-signing.key</c> in the audit directory (created on first start).</summary>
+    public string? SigningKeyFile { get; init; }
+
+    /// <summary>When an audit append counts as written (docs/audit-log.md "Durability"): fsync every batch by default.</summary>
+    public AuditFsyncPolicy AuditFsync { get; init; } = AuditFsyncPolicy.Always;
+
+    /// <summary>
+    /// SIEM sink URIs (<c>--sink</c>, <c>sinks:</c>), kept in order. The forwarder attaches to the audit writer's committed
+    /// records (<c>Integration.AuditLogSink.RecordCommitted</c>) and checkpoints, off the request path.
+    /// </summary>
+    public IReadOnlyList<string> Sinks { get; init; } = [];
 }

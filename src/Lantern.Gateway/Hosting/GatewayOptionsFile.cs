@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Lantern.Gateway.Apis;
+using Lantern.Gateway.Audit;
 using Lantern.Gateway.Enforcement;
 using Lantern.Gateway.Recording;
 
@@ -16,6 +17,7 @@ public static class GatewayOptionsFile
     [
         "listen", "upstream", "upstreamKind", "capture", "maxRequestBodyBytes", "apiKeysFile", "useCaseHeader", "failOpen",
         "adminListen", "upstreamTimeoutSeconds", "modelIdentitySeconds", "maxCapturedTextBytes", "rules",
+        "auditDir", "signingKey", "fsync", "sinks",
     ];
 
     public static GatewayOptions Load(string path)
@@ -86,6 +88,22 @@ public static class GatewayOptionsFile
         {
             options = options with { MaxCapturedTextBytes = (int)Math.Clamp(captured, 0, 16 * 1024 * 1024) };
         }
+        if (root.OptionalString("auditDir") is { } auditDir)
+        {
+            options = options with { AuditDirectory = baseDirectory is null ? auditDir : Path.GetFullPath(auditDir, baseDirectory) };
+        }
+        if (root.OptionalString("signingKey") is { } signingKey)
+        {
+            options = options with { SigningKeyFile = baseDirectory is null ? signingKey : Path.GetFullPath(signingKey, baseDirectory) };
+        }
+        if (root.OptionalString("fsync") is { } fsync)
+        {
+            options = options with { AuditFsync = ParseFsync(fsync) ?? throw root.Error("fsync", $"fsync must be always, interval or none, not '{fsync}'") };
+        }
+        if (root.StringList("sinks") is { Count: > 0 } sinks)
+        {
+            options = options with { Sinks = sinks };
+        }
         if (root.OptionalMap("rules") is { } rules)
         {
             rules.Check("allowManagement", "allowCloudModels", "allowApprovedByName", "allowUnknownRoutes");
@@ -108,6 +126,14 @@ public static class GatewayOptionsFile
         "auto" => UpstreamKind.Auto,
         "ollama" => UpstreamKind.Ollama,
         "openai" or "llama-server" or "llamacpp" or "lmstudio" or "vllm" => UpstreamKind.OpenAi,
+        _ => null,
+    };
+
+    public static AuditFsyncPolicy? ParseFsync(string text) => text.ToLowerInvariant() switch
+    {
+        "always" => AuditFsyncPolicy.Always,
+        "interval" => AuditFsyncPolicy.Interval,
+        "none" => AuditFsyncPolicy.None,
         _ => null,
     };
 

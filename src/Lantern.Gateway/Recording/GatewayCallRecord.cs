@@ -73,7 +73,7 @@ public sealed record CallerInfo
 /// </summary>
 public sealed record GatewayCallRecord
 {
-    /// <summary>Unique call id (also returned to the client in the <c>X-Lantern-Call-Id</c> header).</summary>
+    /// <summary>Unique call id, the audit record id (a UUID v7; returned to the client in the <c>X-Lantern-Record-Id</c> header).</summary>
     public required string Id { get; init; }
 
     /// <summary>Per-process sequence number in arrival order; the audit log keeps its own chain sequence.</summary>

@@ -30,6 +30,12 @@ public sealed record LocalAiPolicy
     /// <summary>Tiers that narrow models, use cases and data classes for their members.</summary>
     public IReadOnlyList<UserGroup> Groups { get; init; } = [];
 
+    /// <summary>How <c>lantern gateway</c> applies this policy to live calls; null when the file has no <c>gateway:</c> section.</summary>
+    public GatewayPolicy? Gateway { get; init; }
+
+    /// <summary>The policy's own prompt classification rules; null when the file has no <c>dataClassification:</c> section.</summary>
+    public DataClassificationPolicy? DataClassification { get; init; }
+
     /// <summary>Rank of a classification (0 = lowest), or -1 when the policy does not define it.</summary>
     public int ClassificationRank(string classification)
     {

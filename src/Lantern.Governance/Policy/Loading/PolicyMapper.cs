@@ -11,7 +11,7 @@ namespace Lantern.Governance.Policy.Loading;
 /// </summary>
 internal sealed partial class PolicyMapper
 {
-    private static readonly string[] RootKeys = ["apiVersion", "kind", "metadata", "classifications", "useCases", "models", "sources", "licenses", "runtimes", "exposure", "groups"];
+    private static readonly string[] RootKeys = ["apiVersion", "kind", "metadata", "classifications", "useCases", "models", "sources", "licenses", "runtimes", "exposure", "groups", "gateway", "dataClassification"];
     private static readonly string[] MetadataKeys = ["name", "owner", "version", "approvedBy", "approvedOn", "reviewBy"];
     private static readonly string[] UseCaseKeys = ["id", "description", "maxClassification", "outputHandling"];
     private static readonly string[] ModelKeys = ["name", "runtime", "digests", "version", "source", "license", "owner", "useCases", "maxClassification", "status", "supersededBy", "validation", "approvedBy", "approvedOn", "reviewBy"];
@@ -21,6 +21,20 @@ internal sealed partial class PolicyMapper
     private static readonly string[] RuntimeEntryKeys = ["id", "minVersion"];
     private static readonly string[] ExposureKeys = ["allowNonLoopback"];
     private static readonly string[] GroupKeys = ["id", "members", "models", "useCases", "maxClassification"];
+    private static readonly string[] GatewayKeys = ["allowManagement", "allowCloudModels", "allowApprovedByName", "allowUnknownRoutes", "requireUseCaseFor", "capture"];
+    private static readonly string[] DataClassificationKeys = ["keywords", "patterns", "detectors"];
+    private static readonly string[] KeywordKeys = ["class", "name", "terms", "caseSensitive"];
+    private static readonly string[] PatternKeys = ["name", "class", "regex", "ignoreCase"];
+
+    // Bounds shared with the gateway's classifier (docs/data-classification.md "Configuration"): terms 2–256
+    // characters and at most 10 000 in all; patterns at most 4 096 characters.
+    private const int MinTermLength = 2;
+    private const int MaxTermLength = 256;
+    private const int MaxTerms = 10_000;
+    private const int MaxPatternLength = 4096;
+
+    // Only the syntax is checked here; a pattern is parsed, never run, so the time-out is a formality.
+    private static readonly TimeSpan PatternParseTimeout = TimeSpan.FromSeconds(1);
 
     private static readonly (string Name, OutputHandling Value)[] OutputHandlings =
         [("none", OutputHandling.None), ("label", OutputHandling.Label), ("human-review", OutputHandling.HumanReview), ("approval", OutputHandling.Approval)];
@@ -33,6 +47,7 @@ internal sealed partial class PolicyMapper
 
     private readonly string _source;
     private readonly List<PolicyDiagnostic> _errors;
+    private int _termCount;
 
     public PolicyMapper(string source, List<PolicyDiagnostic> errors)
     {
@@ -77,6 +92,8 @@ internal sealed partial class PolicyMapper
             Runtimes = MapRuntimes(map),
             Exposure = MapExposure(map),
             Groups = MapList(map, "groups", "", required: false, MapGroup),
+            Gateway = MapGateway(map),
+            DataClassification = MapDataClassification(map),
         };
     }
 
@@ -366,6 +383,153 @@ internal sealed partial class PolicyMapper
         }
         Locations.GroupIds.Add(new Located(id, map["id"]!, JoinKey(path, "id")));
         return new UserGroup { Id = id, Members = members, Models = models, UseCases = useCases, MaxClassification = maxClassification };
+    }
+
+    private GatewayPolicy? MapGateway(MapNode root)
+    {
+        MapNode? map = Map(root, "gateway", "", required: false);
+        if (map is null)
+        {
+            return null;
+        }
+        const string path = "gateway";
+        CheckKeys(map, path, GatewayKeys);
+        List<string>? requireUseCaseFor = null;
+        if (TextList(map, "requireUseCaseFor", path) is { } models)
+        {
+            requireUseCaseFor = [];
+            foreach (Located model in models)
+            {
+                Locations.GroupModelRefs.Add(model);
+                requireUseCaseFor.Add(model.Value);
+            }
+        }
+        (string Name, string Value)[] captures = [.. GatewayPolicy.CaptureLevels.Select(c => (c, c))];
+        return new GatewayPolicy
+        {
+            AllowManagement = Bool(map, "allowManagement", path) ?? false,
+            AllowCloudModels = Bool(map, "allowCloudModels", path) ?? false,
+            AllowApprovedByName = Bool(map, "allowApprovedByName", path) ?? false,
+            AllowUnknownRoutes = Bool(map, "allowUnknownRoutes", path) ?? false,
+            RequireUseCaseFor = requireUseCaseFor,
+            CaptureLevel = Enum(map, "capture", path, captures, "metadata"),
+        };
+    }
+
+    private DataClassificationPolicy? MapDataClassification(MapNode root)
+    {
+        MapNode? map = Map(root, "dataClassification", "", required: false);
+        if (map is null)
+        {
+            return null;
+        }
+        const string path = "dataClassification";
+        CheckKeys(map, path, DataClassificationKeys);
+        _termCount = 0;
+        return new DataClassificationPolicy
+        {
+            Keywords = MapList(map, "keywords", path, required: false, MapKeywords),
+            Patterns = MapList(map, "patterns", path, required: false, MapPattern),
+            Detectors = MapDetectorClasses(map, path),
+        };
+    }
+
+    private ClassificationKeywords? MapKeywords(MapNode map, string path)
+    {
+        CheckKeys(map, path, KeywordKeys);
+        string? dataClass = ClassificationRef(map, "class", path, required: true);
+        string? name = Text(map, "name", path);
+        List<Located>? terms = TextList(map, "terms", path, required: true);
+        bool caseSensitive = Bool(map, "caseSensitive", path) ?? false;
+        if (terms is { Count: 0 })
+        {
+            Error(map["terms"]!, JoinKey(path, "terms"), "list at least one term");
+        }
+        var values = new List<string>();
+        foreach (Located term in terms ?? [])
+        {
+            if (term.Value.Length is < MinTermLength or > MaxTermLength)
+            {
+                Error(term.Node, term.Path, string.Create(CultureInfo.InvariantCulture,
+                    $"a term is {MinTermLength} to {MaxTermLength} characters long (this one has {term.Value.Length}); shorter terms match everywhere"));
+                continue;
+            }
+            if (++_termCount > MaxTerms)
+            {
+                Error(term.Node, term.Path, string.Create(CultureInfo.InvariantCulture, $"more than {MaxTerms} keyword terms in all; the classifier scans every prompt for each of them"));
+                break;
+            }
+            values.Add(term.Value);
+        }
+        if (dataClass is null || terms is null)
+        {
+            return null;
+        }
+        return new ClassificationKeywords { Class = dataClass, Terms = values, Name = name, CaseSensitive = caseSensitive, Line = map.Line, Column = map.Column };
+    }
+
+    private ClassificationPattern? MapPattern(MapNode map, string path)
+    {
+        CheckKeys(map, path, PatternKeys);
+        string? name = Checked(map, "name", path, CheckRuleName, required: true);
+        string? dataClass = ClassificationRef(map, "class", path, required: true);
+        bool ignoreCase = Bool(map, "ignoreCase", path) ?? false;
+        string? regex = Checked(map, "regex", path, CheckRegex, required: true);
+        if (name is null || dataClass is null || regex is null)
+        {
+            return null;
+        }
+        PolicyNode at = map["regex"]!;
+        return new ClassificationPattern { Name = name, Class = dataClass, Regex = regex, IgnoreCase = ignoreCase, Line = at.Line, Column = at.Column };
+    }
+
+    /// <summary>Rule names appear in hits and reports: the classifier's rule-name alphabet (docs/data-classification.md).</summary>
+    private static string? CheckRuleName(string value) =>
+        value.Length is > 0 and <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? null
+            : $"'{PolicySyntax.Clip(value)}' is not a rule name: at most 64 letters, digits, '-', '_' or '.' (e.g. contract-id)";
+
+    /// <summary>Syntax and length only; the gateway compiles patterns with NonBacktracking and refuses what that engine cannot run.</summary>
+    private static string? CheckRegex(string value)
+    {
+        if (value.Length > MaxPatternLength)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"the pattern has {value.Length} characters; at most {MaxPatternLength} are allowed");
+        }
+        try
+        {
+            _ = new Regex(value, RegexOptions.CultureInvariant, PatternParseTimeout);
+            return null;
+        }
+        catch (ArgumentException ex)
+        {
+            return "not a valid regular expression: " + ex.Message;
+        }
+    }
+
+    private Dictionary<string, string> MapDetectorClasses(MapNode parent, string parentPath)
+    {
+        var classes = new Dictionary<string, string>(StringComparer.Ordinal);
+        MapNode? map = Map(parent, "detectors", parentPath, required: false);
+        if (map is null)
+        {
+            return classes;
+        }
+        string path = JoinKey(parentPath, "detectors");
+        CheckKeys(map, path, [.. DataClassificationPolicy.DetectorIds]);
+        foreach (KeyValuePair<ScalarNode, PolicyNode> entry in map.Entries)
+        {
+            if (!DataClassificationPolicy.DetectorIds.Contains(entry.Key.Value))
+            {
+                continue;
+            }
+            string? dataClass = ClassificationRef(map, entry.Key.Value, path, required: true);
+            if (dataClass is not null)
+            {
+                classes[entry.Key.Value] = dataClass;
+            }
+        }
+        return classes;
     }
 
     // ---- typed access: one error per bad value, at the value -------------------------------------------------
