@@ -16,8 +16,8 @@ internal static class SplunkHecEncoder
     {
         var o = new JsonObject
         {
-            // decimal keeps "1714000000.123" exact; a double would print binary noise.
-            ["time"] = e.Time.ToUnixTimeMilliseconds() / 1000m,
+            // decimal keeps "1714000000.123" exact (a double would print binary noise); + 0.000m fixes the scale at 3.
+            ["time"] = (e.Time.ToUnixTimeMilliseconds() / 1000m) + 0.000m,
             ["host"] = host,
             ["source"] = source,
             ["sourcetype"] = sourceType,

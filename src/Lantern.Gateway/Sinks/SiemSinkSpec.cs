@@ -117,6 +117,9 @@ public sealed record SiemSinkSpec
     /// <summary>HOSTNAME / HEC host / OTLP host.name; null means the machine name.</summary>
     public string? Hostname { get; init; }
 
+    /// <summary>IANA Private Enterprise Number of the RFC 5424 SD-ID <c>lantern@PEN</c> (default: 32473, reserved for documentation by RFC 5612).</summary>
+    public int Pen { get; init; } = 32473;
+
     /// <summary>UDP only: a message longer than this is truncated (its MSG cut and marked).</summary>
     public int MaxMessageBytes { get; init; } = DefaultMaxDatagramBytes;
 
@@ -170,7 +173,7 @@ public sealed record SiemSinkSpec
     public override string ToString() => DisplayName;
 
     private static readonly string[] CommonParameters = ["format"];
-    private static readonly string[] SyslogParameters = ["format", "facility", "app_name", "hostname"];
+    private static readonly string[] SyslogParameters = ["format", "facility", "app_name", "hostname", "pen"];
     private static readonly string[] TlsParameters = ["ca", "insecure", "servername", "cert", "key"];
     private static readonly string[] HttpParameters = ["token_env", "token_file", "ca", "insecure", "servername", "cert", "key", "hostname"];
     private static readonly string[] HecParameters = ["index", "source", "sourcetype"];
@@ -275,6 +278,7 @@ public sealed record SiemSinkSpec
             Facility = ParseFacility(Get(parameters, "facility"), scheme),
             AppName = CheckPrintUsAscii(Get(parameters, "app_name"), "app_name", MaxAppNameLength, scheme) ?? "lantern",
             MaxMessageBytes = maxSize,
+            Pen = ParsePen(Get(parameters, "pen"), scheme),
         };
         return spec;
     }
@@ -472,6 +476,20 @@ public sealed record SiemSinkSpec
 
     private static string? Get(Dictionary<string, string> parameters, string name) =>
         parameters.TryGetValue(name, out string? value) ? value : null;
+
+    private static int ParsePen(string? text, string scheme)
+    {
+        if (text is null)
+        {
+            return 32473;
+        }
+        // RFC 5424 §7.2.2: the part after '@' is a decimal enterprise number; IANA numbers are well below 2^31.
+        if (text.Length > 9 || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int pen) || pen <= 0 || text[0] == '0')
+        {
+            throw new SiemSinkSpecException($"sink '{scheme}://…': pen must be a positive decimal IANA Private Enterprise Number");
+        }
+        return pen;
+    }
 
     /// <summary>RFC 5424 §6.2.1 facility numbers, by name or number.</summary>
     internal static int ParseFacility(string? text, string scheme)

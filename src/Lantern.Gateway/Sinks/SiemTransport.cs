@@ -85,7 +85,7 @@ internal abstract class SyslogTransport : SiemTransport
 
     protected SyslogTransport(SiemSinkSpec spec)
     {
-        Builder = new SyslogMessageBuilder(spec.Facility, HostName(spec), spec.AppName, spec.Format);
+        Builder = new SyslogMessageBuilder(spec.Facility, HostName(spec), spec.AppName, spec.Format, pen: spec.Pen);
     }
 
     protected SyslogMessageBuilder Builder { get; }

@@ -59,6 +59,7 @@ public class HttpSinkTests
         Assert.Equal("Splunk 11111111-2222-3333-4444-555555555555", first.Authorization);
         Assert.StartsWith("application/json", first.ContentType);
         Assert.DoesNotContain("[{", first.Text[..2]);
+        Assert.Matches("""^\{"time":\d{10}\.\d{3},""", first.Text);
 
         List<JsonElement> envelopes = Envelopes(receiver);
         JsonElement e1 = envelopes[0];

@@ -49,6 +49,8 @@ public class SiemSinkSpecTests
         Assert.False(spec.Insecure);
         Assert.Equal(13, SiemSinkSpec.Parse("syslog+udp://siem").Facility);
         Assert.Equal(10, SiemSinkSpec.Parse("syslog+udp://siem?facility=10").Facility);
+        Assert.Equal(32473, SiemSinkSpec.Parse("syslog+udp://siem").Pen);
+        Assert.Equal(99999, SiemSinkSpec.Parse("syslog+udp://siem?pen=99999").Pen);
     }
 
     [Fact]
@@ -91,6 +93,7 @@ public class SiemSinkSpecTests
     [InlineData("file://relative/x.jsonl", "file:///absolute")]
     [InlineData("syslog+udp://siem?facility=1&facility=2", "repeats")]
     [InlineData("syslog+udp://siem:99999", "valid URI")]
+    [InlineData("syslog+udp://siem?pen=-5", "pen")]
     public void Parse_Malformed_ClearError(string uri, string expected)
     {
         var ex = Assert.Throws<SiemSinkSpecException>(() => SiemSinkSpec.Parse(uri));

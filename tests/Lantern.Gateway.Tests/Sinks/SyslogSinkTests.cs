@@ -170,7 +170,7 @@ public class SyslogSinkTests
                 }
             }
         });
-        SiemSinkSpec spec = SiemSinkSpec.Parse($"syslog+tls://localhost:{port}?ca={Uri.EscapeDataString(caFile)}");
+        SiemSinkSpec spec = SiemSinkSpec.Parse($"syslog+tls://localhost:{port}?ca={Uri.EscapeDataString(caFile)}&pen=12345");
         await using (var forwarder = new SiemForwarder([spec], temp.Path, SinkTestKit.FastLimits()))
         {
             forwarder.TryEnqueue(SinkTestKit.Record(1));
@@ -181,7 +181,7 @@ public class SyslogSinkTests
         SyslogMessage[] messages = [.. frames.Select(SyslogMessage.Parse)];
         Assert.Equal("call", messages[0].MsgId);
         Assert.Equal("checkpoint", messages[1].MsgId);
-        Assert.Equal("1", messages[1].Sd("lantern@32473")["treeSize"]);
+        Assert.Equal("1", messages[1].Sd("lantern@12345")["treeSize"]);
     }
 
     [Fact]
