@@ -2,6 +2,7 @@ using Lantern.Gateway.Audit;
 using Lantern.Gateway.Enforcement;
 using Lantern.Gateway.Hosting;
 using Lantern.Gateway.Recording;
+using Lantern.Gateway.Sinks;
 using Lantern.Governance.Policy;
 
 namespace Lantern.Gateway.Integration;
@@ -19,8 +20,9 @@ public sealed class GatewayComposition : IAsyncDisposable
     public const string DefaultSigningKeyFile = "audit-signing.key";
 
     private GatewayComposition(GatewayOptions options, GatewayServices services, AuditLogWriter writer, AuditLogSink sink,
-        AuditSigningKey key, string keyPath, bool keyCreated)
+        AuditSigningKey key, string keyPath, bool keyCreated, SiemForwarder? forwarder)
     {
+        Forwarder = forwarder;
         Options = options;
         Services = services;
         Writer = writer;
@@ -35,6 +37,9 @@ public sealed class GatewayComposition : IAsyncDisposable
     public GatewayServices Services { get; }
     public AuditLogWriter Writer { get; }
     public AuditLogSink Sink { get; }
+
+    /// <summary>The SIEM forwarder fed with every committed record and checkpoint; null without <c>--sink</c>.</summary>
+    public SiemForwarder? Forwarder { get; }
     public AuditSigningKey SigningKey { get; }
     public string SigningKeyPath { get; }
 
@@ -78,7 +83,26 @@ public sealed class GatewayComposition : IAsyncDisposable
             Classifier = classifier,
             Enforcer = policy is null ? ObserveOnlyEnforcer.Instance : new PolicyEnforcer(policy, rules),
         };
-        return new GatewayComposition(effective, services, writer, sink, key, keyPath, created);
+        SiemForwarder? forwarder = null;
+        if (options.Sinks.Count > 0)
+        {
+            try
+            {
+                forwarder = new SiemForwarder(options.Sinks.Select(SiemSinkSpec.Parse).ToList(), Path.Combine(auditDirectory, "siem-spill"));
+            }
+            catch (Exception e) when (e is SiemSinkSpecException or IOException)
+            {
+                writer.Dispose();
+                throw new GatewayConfigException($"SIEM sink: {e.Message}");
+            }
+            // Off the hot path: the record is already durable in the log; the forwarder only queues (or spills) it.
+            sink.RecordCommitted += record => forwarder.TryEnqueue(record);
+            // Checkpoints go to the SIEM too: its copy is the external witness against truncation (docs/audit-log.md).
+            writer.CheckpointWritten += (_, checkpoint) => forwarder.TryEnqueue(checkpoint);
+            services.Metrics.SetQueueDepthSource(() => forwarder.QueueDepth);
+            services.Metrics.SetSiemStatusSource(forwarder.Status);
+        }
+        return new GatewayComposition(effective, services, writer, sink, key, keyPath, created, forwarder);
     }
 
     /// <summary>The gateway switches of a policy's <c>gateway:</c> section.</summary>
@@ -105,10 +129,22 @@ public sealed class GatewayComposition : IAsyncDisposable
         finally
         {
             await Writer.DisposeAsync().ConfigureAwait(false);
+            // After the final checkpoint, so it reaches the SIEM (or the spill file for the next start).
+            if (Forwarder is not null)
+            {
+                await Forwarder.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
-    public async ValueTask DisposeAsync() => await Writer.DisposeAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        await Writer.DisposeAsync().ConfigureAwait(false);
+        if (Forwarder is not null)
+        {
+            await Forwarder.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     private static (AuditSigningKey Key, string Path, bool Created) LoadOrCreateKey(string? configured, string auditDirectory, string keyName)
     {

@@ -29,6 +29,11 @@ public sealed class GatewayMetrics
     /// <summary>Source of the audit queue depth once a queued sink exists; 0 until then.</summary>
     public void SetQueueDepthSource(Func<long> source) => _queueDepth = source;
 
+    private Func<IReadOnlyList<Sinks.SinkStatus>>? _siemStatus;
+
+    /// <summary>Per-sink SIEM delivery counters, read at each scrape.</summary>
+    public void SetSiemStatusSource(Func<IReadOnlyList<Sinks.SinkStatus>> source) => _siemStatus = source;
+
     public void CallStarted() => Interlocked.Increment(ref _inFlight);
 
     public void CallEnded(RouteClass routeClass, CallEndState state, double durationSeconds, double overheadSeconds)
@@ -75,6 +80,23 @@ public sealed class GatewayMetrics
             $"# HELP lantern_gateway_audit_queue_depth Records waiting for the SIEM sinks.\n# TYPE lantern_gateway_audit_queue_depth gauge\nlantern_gateway_audit_queue_depth {_queueDepth?.Invoke() ?? 0}\n");
         text.Append(CultureInfo.InvariantCulture,
             $"# HELP lantern_gateway_sink_errors_total Audit sink write failures.\n# TYPE lantern_gateway_sink_errors_total counter\nlantern_gateway_sink_errors_total {SinkErrors}\n");
+        if (_siemStatus?.Invoke() is { Count: > 0 } sinks)
+        {
+            foreach ((string metric, string help, Func<Sinks.SinkStatus, long> value) in new (string, string, Func<Sinks.SinkStatus, long>)[]
+            {
+                ("lantern_gateway_siem_sent_total", "Events delivered to a SIEM sink.", s => s.Sent),
+                ("lantern_gateway_siem_send_errors_total", "Failed deliveries to a SIEM sink (retried).", s => s.SendErrors),
+                ("lantern_gateway_siem_spilled_total", "Events spilled to disk while a SIEM sink was behind.", s => s.Spilled),
+                ("lantern_gateway_siem_dropped_total", "Events dropped past the spill cap (reported to the SIEM when it recovers).", s => s.Dropped),
+            })
+            {
+                text.Append(CultureInfo.InvariantCulture, $"# HELP {metric} {help}\n# TYPE {metric} counter\n");
+                foreach (Sinks.SinkStatus sink in sinks)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"{metric}{{sink=\"{sink.Id}\"}} {value(sink)}\n");
+                }
+            }
+        }
         return text.ToString();
     }
 
