@@ -155,7 +155,7 @@ internal sealed class GzipCheckedStream(GZipStream gzip, CompressedTailStream co
         if (size == (uint)_total)
         {
             // One member (or a last member as long as everything, mod 2^32): length matches; CRC too when it fits the ring.
-            if (_total <= TailLength && Crc32.Compute(LastBytes((int)_total)) != crc)
+            if (_total <= TailLength && System.IO.Hashing.Crc32.HashToUInt32(LastBytes((int)_total)) != crc)
             {
                 throw new InvalidDataException("gzip stream corrupt: CRC-32 does not match");
             }
@@ -164,7 +164,7 @@ internal sealed class GzipCheckedStream(GZipStream gzip, CompressedTailStream co
         if (size < _total)
         {
             // Several members: the trailer covers the last one only.
-            if (size <= TailLength && Crc32.Compute(LastBytes((int)size)) != crc)
+            if (size <= TailLength && System.IO.Hashing.Crc32.HashToUInt32(LastBytes((int)size)) != crc)
             {
                 throw new InvalidDataException("gzip stream truncated or corrupt: the last member's CRC-32 does not match");
             }
@@ -185,36 +185,6 @@ internal sealed class GzipCheckedStream(GZipStream gzip, CompressedTailStream co
     }
 }
 
-/// <summary>CRC-32 (ISO 3309, reflected 0xEDB88320) as gzip uses it (RFC 1952 §8); only the final check needs it.</summary>
-internal static class Crc32
-{
-    private static readonly uint[] Table = BuildTable();
-
-    public static uint Compute(ReadOnlySpan<byte> data)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in data)
-        {
-            crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        }
-        return ~crc;
-    }
-
-    private static uint[] BuildTable()
-    {
-        var table = new uint[256];
-        for (uint n = 0; n < 256; n++)
-        {
-            uint c = n;
-            for (int k = 0; k < 8; k++)
-            {
-                c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
-            }
-            table[n] = c;
-        }
-        return table;
-    }
-}
 
 /// <summary>Base for the forward-only read wrappers above.</summary>
 internal abstract class ReadOnlyForwardStream : Stream
