@@ -18,6 +18,8 @@ namespace Lantern.Benchmarks;
 /// <item><c>gateway-latency URL --rate R --duration D --body FILE</c>: open-loop load — requests are started at fixed
 /// intervals whatever the responses do (a closed-loop client slows down with the server and hides its latency), and
 /// every latency is kept and sorted for exact percentiles.</item>
+/// <item><c>gateway-calls URL --count N --concurrency C --body FILE</c>: exactly N calls, C at a time (closed loop), for
+/// the memory run (wrk has no request count).</item>
 /// <item><c>gateway-stream-upstream --port P</c>: an Ollama look-alike whose <c>/api/chat</c> streams NDJSON chunks
 /// with a delay, each stamped with its send time on the machine's monotonic clock.</item>
 /// <item><c>gateway-stream-client URL --body FILE</c>: reads such streams and reports how long after its stamp each
@@ -38,6 +40,7 @@ internal static class GatewayLoad
             "gateway-latency" => LatencyAsync(options).GetAwaiter().GetResult(),
             "gateway-stream-upstream" => StreamUpstreamAsync(options).GetAwaiter().GetResult(),
             "gateway-stream-client" => StreamClientAsync(options).GetAwaiter().GetResult(),
+            "gateway-calls" => CallsAsync(options).GetAwaiter().GetResult(),
             _ => 2,
         };
     }
@@ -203,6 +206,46 @@ internal static class GatewayLoad
         }
     }
 
+    // ---- fixed number of calls ----------------------------------------------------------------------------------
+
+    private static async Task<int> CallsAsync(Options o)
+    {
+        string url = o.Positional ?? throw new ArgumentException("gateway-calls URL --count N --concurrency C --body FILE");
+        byte[] body = File.ReadAllBytes(o.Get("body") ?? throw new ArgumentException("--body FILE is required"));
+        int count = int.Parse(o.Get("count") ?? "100000", CultureInfo.InvariantCulture);
+        int concurrency = int.Parse(o.Get("concurrency") ?? "32", CultureInfo.InvariantCulture);
+        using HttpClient client = NewClient(concurrency);
+        var uri = new Uri(url);
+        int next = -1;
+        int errors = 0;
+        long start = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) < count)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Version = HttpVersion.Version11 };
+                request.Content = new ByteArrayContent(body);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                try
+                {
+                    using HttpResponseMessage response = await client.SendAsync(request).ConfigureAwait(false);
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+        })).ConfigureAwait(false);
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"target {url}  calls {count}  concurrency {concurrency}  errors {errors}  {seconds:F1} s  {count / seconds:F0} calls/s"));
+        return errors == 0 ? 0 : 1;
+    }
+
     // ---- streaming ----------------------------------------------------------------------------------------------
 
     private const string ShowBody = """{"modelfile":"FROM /usr/share/ollama/.ollama/models/blobs/sha256-74701a8c35f6c8d9a4b91f3f3497643001d63e0c7a84e085bed452548fa88d45","details":{"format":"gguf","family":"llama"}}""";
@@ -273,7 +316,8 @@ internal static class GatewayLoad
         }
         using HttpClient client = NewClient(concurrency);
         var uri = new Uri(url);
-        await StreamOneAsync(client, uri, body, []).ConfigureAwait(false); // warm-up
+        // Warm-up (JIT on both sides, one pooled connection per worker); discarded.
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => StreamOneAsync(client, uri, body, []))).ConfigureAwait(false);
         var delays = new List<double>[calls];
         int next = -1;
         int errors = 0;

@@ -51,18 +51,11 @@ EOF
 cat > "$RUN/chat-stream.json" <<'EOF'
 {"model":"llama3.2:1b","messages":[{"role":"user","content":"Count to fifty."}],"stream":true}
 EOF
-# POST the chat body; with an argument N, each thread stops after N responses (for the fixed-count memory run).
+# POST the chat body (no response() hook: it would make wrk itself the bottleneck; wrk reports non-2xx answers).
 cat > "$RUN/post.lua" <<EOF
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = [[$(cat "$RUN/chat.json")]]
-local limit, count = nil, 0
-function init(args) if args[1] then limit = tonumber(args[1]) end end
-function response(status, headers, body)
-  count = count + 1
-  if status ~= 200 then io.stderr:write("status " .. status .. "\n") end
-  if limit and count >= limit then wrk.thread:stop() end
-end
 EOF
 
 # start_gateway NAME UPSTREAM_PORT FSYNC: sets GW_PORT and GW_PID.
@@ -142,7 +135,8 @@ echo "seconds,calls,rss_kib" > "$CSV"
 ) &
 SAMPLER=$!
 sleep 2
-wrk -t2 -c32 -d600s -s "$RUN/post.lua" "http://127.0.0.1:$GW_PORT/api/chat" -- $((CALLS / 2)) > "$OUTDIR/wrk-memory.txt" 2>&1
+load gateway-calls "http://127.0.0.1:$GW_PORT/api/chat" --count "$CALLS" --concurrency 32 --body "$RUN/chat.json" > "$OUTDIR/calls-memory.txt" 2>&1
+say "  $(cat "$OUTDIR/calls-memory.txt")"
 sleep 2
 stop_gateway memory
 wait "$SAMPLER" 2>/dev/null || true
