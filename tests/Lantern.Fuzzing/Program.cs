@@ -29,7 +29,9 @@ internal static class Program
         Artifacts = [new Lantern.Core.Model.ModelArtifact { Path = "/m", Format = "gguf", Sha256 = new string('a', 64), Runtime = "ollama", ModelName = "m:1" }],
     };
 
-    private static readonly Lantern.Gateway.Audit.AuditSigningKey FuzzKey = Lantern.Gateway.Audit.AuditSigningKey.Generate("fuzz");
+    // Lazy: instrumented code must not run before the fuzzer has set up its coverage map (a static
+    // initialiser would run it at start-up and crash the fork server).
+    private static readonly Lazy<Lantern.Gateway.Audit.AuditSigningKey> FuzzKey = new(() => Lantern.Gateway.Audit.AuditSigningKey.Generate("fuzz"));
 
     private static readonly Dictionary<string, Action<Stream>> Targets = new(StringComparer.Ordinal)
     {
@@ -111,7 +113,7 @@ internal static class Program
             string dir = Path.Combine(Path.GetTempPath(), "lantern-fuzz-audit-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Directory.CreateDirectory(dir);
             File.WriteAllBytes(Path.Combine(dir, "audit-00000000000000000001.jsonl"), ReadAll(s));
-            _ = Lantern.Gateway.Audit.AuditLogVerifier.Verify(dir, new Lantern.Gateway.Audit.VerifyOptions { VerifierKeys = [FuzzKey.Verifier] });
+            _ = Lantern.Gateway.Audit.AuditLogVerifier.Verify(dir, new Lantern.Gateway.Audit.VerifyOptions { VerifierKeys = [FuzzKey.Value.Verifier] });
         },
     };
 

@@ -113,10 +113,26 @@ internal static class RequestReader
         route.Api == ApiFamily.Ollama && route.Operation is "generate" or "chat" or "pull" or "push" or "create";
 
     private static string? String(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        obj.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? SafeString(value) : null;
 
     private static bool HasNonEmpty(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0;
+        obj.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String && SafeString(value).Length > 0;
+
+    /// <summary>
+    /// A string value; one whose escapes decode to invalid UTF-16 (a lone surrogate, found by fuzzing) is taken from its
+    /// raw bytes with replacement characters, so a crafted body is classified and recorded instead of failing the call.
+    /// </summary>
+    private static string SafeString(JsonElement element)
+    {
+        try
+        {
+            return element.GetString() ?? "";
+        }
+        catch (InvalidOperationException)
+        {
+            return System.Text.Encoding.UTF8.GetString(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element));
+        }
+    }
 
     /// <summary>Iterative walk: a string is prompt text when the nearest property name above it is a text key.</summary>
     private static (List<string> Texts, bool Truncated) CollectTexts(JsonElement root)
@@ -156,7 +172,7 @@ internal static class RequestReader
                     }
                     break;
                 case JsonValueKind.String when inText:
-                    string text = element.GetString()!;
+                    string text = SafeString(element);
                     if (text.Length == 0)
                     {
                         break;

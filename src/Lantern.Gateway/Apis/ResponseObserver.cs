@@ -306,7 +306,7 @@ internal sealed class ResponseObserver : IDisposable
         }
         if (depth == 1 && name == Name.Delta)
         {
-            topDelta = reader.GetString();
+            topDelta = SafeString(ref reader);
             return;
         }
         if (depth == 1 && name == Name.Type)
@@ -316,7 +316,7 @@ internal sealed class ResponseObserver : IDisposable
         }
         if (name is Name.DoneReason or Name.FinishReason or Name.StopReason or Name.StopType)
         {
-            _doneReason = Bounded(reader.GetString());
+            _doneReason = Bounded(SafeString(ref reader));
             return;
         }
         if (name == Name.RemoteHost && reader.ValueSpan.Length > 0)
@@ -326,7 +326,7 @@ internal sealed class ResponseObserver : IDisposable
         }
         if ((name == Name.Error && depth == 1) || (name == Name.Message && parent == Name.Error))
         {
-            _error = Bounded(reader.GetString());
+            _error = Bounded(SafeString(ref reader));
         }
     }
 
@@ -376,9 +376,27 @@ internal sealed class ResponseObserver : IDisposable
             int written = reader.CopyString(rented);
             AddContent(rented.AsSpan(0, written));
         }
+        catch (InvalidOperationException)
+        {
+            // Escapes that decode to invalid UTF-16/UTF-8 (found by fuzzing): hash the bytes as sent rather than fail.
+            AddContent(reader.ValueSpan);
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>The string value, or its raw bytes decoded with replacement characters when it is not valid UTF-8.</summary>
+    private static string SafeString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString() ?? "";
+        }
+        catch (InvalidOperationException)
+        {
+            return System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
         }
     }
 

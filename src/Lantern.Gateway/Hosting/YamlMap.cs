@@ -56,6 +56,11 @@ internal sealed class YamlMap
         {
             throw new GatewayConfigException($"{source}:{e.Start.Line}: {what} is not valid YAML: {e.Message}");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this on some malformed flow collections (found by fuzzing the policy loader).
+            throw new GatewayConfigException($"{source}: {what} is not well-formed YAML (malformed flow collection or scalar)");
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
             throw new GatewayConfigException($"{source}:1: {what} must be a YAML mapping");

@@ -117,4 +117,28 @@ public sealed class ApiAdapterTests
         observer.Observe(broken);
         Assert.Equal(noise.Length + broken.Length, observer.Complete().Bytes);
     }
+
+    [Fact]
+    public void ResponseObserver_LoneSurrogateEscapes_HashesAndCountsWithoutThrowing()
+    {
+        // Found by fuzzing: escapes that decode to a lone surrogate made the content copy throw mid-stream.
+        using var observer = new ResponseObserver(BodyFraming.Ndjson, TimeProvider.System, 1 << 20, 1024);
+
+        observer.Observe("{\"response\":\"a\\ud800b\",\"done\":false}\n{\"response\":\"\",\"done\":true,\"done_reason\":\"\\udc00\",\"eval_count\":2}\n"u8);
+        ResponseSummary summary = observer.Complete();
+
+        Assert.NotNull(summary.OutputSha256);
+        Assert.Equal(2, summary.TokensOut);
+    }
+
+    [Fact]
+    public void RequestReader_LoneSurrogateInMessage_ReadsTextInsteadOfThrowing()
+    {
+        InferenceRequest request = RequestReader.Read(RouteTable.Classify("POST", "/v1/chat/completions"),
+            "{\"model\":\"m\\udfff\",\"messages\":[{\"role\":\"user\",\"content\":\"card \\ud800 4111\"}]}"u8.ToArray());
+
+        Assert.False(request.Malformed);
+        Assert.NotNull(request.Model);
+        Assert.Contains(request.Texts, t => t.Contains("4111", StringComparison.Ordinal));
+    }
 }

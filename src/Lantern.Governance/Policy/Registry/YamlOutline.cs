@@ -124,6 +124,11 @@ internal static class YamlOutline
         {
             throw new OutlineException($"the file is not valid YAML at line {ex.Start.Line}, column {ex.Start.Column}: {ex.Message}");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this on some malformed flow collections (found by fuzzing the loader).
+            throw new OutlineException("the file is not well-formed YAML (malformed flow collection or scalar)");
+        }
         return root;
 
         void Push(OutlineNode node)

@@ -244,4 +244,17 @@ public class PolicyLoaderHostileInputTests
             Assert.True(result.IsValid || result.Errors.Count > 0);
         }
     }
+
+    [Fact]
+    public void Parse_MalformedFlowCollectionFoundByFuzzing_IsSyntaxErrorNotCrash()
+    {
+        // AFL++ input: YamlDotNet's scanner throws InvalidOperationException (not YamlException) on it.
+        const string yaml = "# Lo\napiion: lan/vY\nkind: Lo\nmeta:\n  [ame: 1\nkind: Lo\nmeta:\n Etle\n  owner: Inf\n  von: 5\n  ewBy: 20.\ncls: [ic, &nte";
+
+        PolicyLoadResult result = PolicyLoader.Parse(yaml, "policy.yaml");
+
+        Assert.False(result.IsValid);
+        Assert.Null(result.Policy);
+        Assert.Contains(result.Errors, e => e.Message.Contains("YAML syntax error", StringComparison.Ordinal));
+    }
 }
