@@ -122,6 +122,19 @@ internal static class RequestReader
     /// A string value; one whose escapes decode to invalid UTF-16 (a lone surrogate, found by fuzzing) is taken from its
     /// raw bytes with replacement characters, so a crafted body is classified and recorded instead of failing the call.
     /// </summary>
+    private static string SafeName(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            // A property name that is not valid UTF-8 (found by fuzzing) names no text key Lantern knows.
+            return System.Text.Encoding.UTF8.GetString(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8PropertyName(property));
+        }
+    }
+
     private static string SafeString(JsonElement element)
     {
         try
@@ -156,7 +169,7 @@ internal static class RequestReader
                     }
                     for (int i = members.Count - 1; i >= 0; i--)
                     {
-                        string name = members[i].Name;
+                        string name = SafeName(members[i]);
                         if (SkippedKeys.Contains(name))
                         {
                             continue;

@@ -141,4 +141,15 @@ public sealed class ApiAdapterTests
         Assert.NotNull(request.Model);
         Assert.Contains(request.Texts, t => t.Contains("4111", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void RequestReader_InvalidUtf8PropertyName_ReadsRestInsteadOfThrowing()
+    {
+        // AFL++ input: a property name with a stray continuation byte made the text walk throw.
+        byte[] body = [.. "{\"model\":\"ll.2\",\"stre"u8, 0x84, .. "m\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"u8];
+
+        InferenceRequest request = RequestReader.Read(RouteTable.Classify("POST", "/v1/chat/completions"), body);
+
+        Assert.Contains("hi", request.Texts);
+    }
 }
