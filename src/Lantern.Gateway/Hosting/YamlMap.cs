@@ -56,9 +56,9 @@ internal sealed class YamlMap
         {
             throw new GatewayConfigException($"{source}:{e.Start.Line}: {what} is not valid YAML: {e.Message}");
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner throws this on some malformed flow collections (found by fuzzing the policy loader).
+            // YamlDotNet throws these on some malformed input (flow collections, non-URI tags; found by fuzzing).
             throw new GatewayConfigException($"{source}: {what} is not well-formed YAML (malformed flow collection or scalar)");
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)

@@ -50,10 +50,10 @@ internal sealed class PolicyYamlReader
             errors.Add(new PolicyDiagnostic(source, (int)Math.Min(ex.Start.Line, int.MaxValue), (int)Math.Min(ex.Start.Column, int.MaxValue), "", "YAML syntax error: " + StripMark(ex.Message)));
             return null;
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner throws this instead of a YamlException on some malformed plain scalars inside
-            // flow collections (found by fuzzing); it is still a syntax error in the file, not a crash.
+            // YamlDotNet throws these instead of a YamlException on some malformed input (flow collections, tags that
+            // are not URIs; found by fuzzing); it is still a syntax error in the file, not a crash.
             errors.Add(new PolicyDiagnostic(source, 0, 0, "", "YAML syntax error: the file is not well-formed YAML (malformed flow collection or scalar)"));
             return null;
         }

@@ -124,9 +124,9 @@ internal static class YamlOutline
         {
             throw new OutlineException($"the file is not valid YAML at line {ex.Start.Line}, column {ex.Start.Column}: {ex.Message}");
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner throws this on some malformed flow collections (found by fuzzing the loader).
+            // YamlDotNet throws these on some malformed input (flow collections, non-URI tags; found by fuzzing).
             throw new OutlineException("the file is not well-formed YAML (malformed flow collection or scalar)");
         }
         return root;

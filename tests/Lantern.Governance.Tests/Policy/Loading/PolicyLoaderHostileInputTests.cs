@@ -257,4 +257,13 @@ public class PolicyLoaderHostileInputTests
         Assert.Null(result.Policy);
         Assert.Contains(result.Errors, e => e.Message.Contains("YAML syntax error", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Parse_TagThatIsNoUri_IsSyntaxErrorNotCrash()
+    {
+        PolicyLoadResult result = PolicyLoader.Parse("!!!!!!!!0!!0!!!]\n:\n  - id: cot\n", "policy.yaml");
+
+        Assert.False(result.IsValid);
+        Assert.NotEmpty(result.Errors);
+    }
 }

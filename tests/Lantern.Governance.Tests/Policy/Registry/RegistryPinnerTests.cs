@@ -313,4 +313,16 @@ public class RegistryPinnerTests
         Assert.False(result.Succeeded);
         Assert.Contains("deeper", result.Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("!!!!!!!!0!!0!!!]\n:\n  - id: cot\n")]
+    [InlineData("models: [a, &b")]
+    public void Pin_YamlThatYamlDotNetRejectsOddly_RefusedNotThrown(string text)
+    {
+        // AFL++ inputs: YamlDotNet throws ArgumentException (a tag that is no URI) or InvalidOperationException here.
+        PinResult result = RegistryPinner.Pin(text, Inv(Artifact("mistral:7b", ShaA)), "mistral:7b", Options);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(text, result.Text);
+    }
 }
