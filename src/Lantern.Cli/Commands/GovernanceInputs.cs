@@ -80,5 +80,4 @@ internal static class GovernanceInputs
         var findings = inventory.Findings.Where(f => !f.RuleId.StartsWith(PolicyRuleIds.Prefix, StringComparison.Ordinal)).Concat(policyFindings).ToList();
         return inventory with { Findings = findings };
     }
-
 }
