@@ -69,7 +69,7 @@ internal static class NetLogCommand
                 {
                     table = AttributionTable.Load(attributionPath);
                 }
-                catch (AttributionFileException e)
+                catch (Exception e) when (e is AttributionFileException or IOException or UnauthorizedAccessException)
                 {
                     return Errors.Usage($"attribution file: {e.Message}");
                 }
