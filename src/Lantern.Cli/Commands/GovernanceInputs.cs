@@ -41,6 +41,9 @@ internal static class GovernanceInputs
         return result.Policy;
     }
 
+    // The whole inventory is held in memory; a scan of a large workstation is a few MB, so 256 MiB means a wrong file.
+    private const long MaxInventoryBytes = 256L << 20;
+
     /// <summary>Reads a <c>lantern scan --format json</c> report; refuses newer schemas and non-inventories.</summary>
     public static Inventory? LoadInventory(string path, out int exitCode)
     {
@@ -48,6 +51,11 @@ internal static class GovernanceInputs
         if (!File.Exists(path))
         {
             exitCode = Errors.Usage($"inventory file '{path}' does not exist.");
+            return null;
+        }
+        if (new FileInfo(path).Length > MaxInventoryBytes)
+        {
+            exitCode = Errors.Usage($"inventory '{path}' is larger than {MaxInventoryBytes >> 20} MiB; a scan report of one endpoint is far smaller.");
             return null;
         }
         try

@@ -84,10 +84,9 @@ internal static class NetLogCommand
             IEnumerable<ProxyRecord> records = inputs.SelectMany(input => ProxyLogReader.ReadFile(input, readOptions, stats));
             string chosen = parse.GetValue(format)!;
             string? outputPath = parse.GetValue(output);
-            string? temp = outputPath is null ? null : Path.GetFullPath(outputPath) + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-            NetLogReport report;
+            NetLogReport? report = null;
             // Acquisitions stream to the output as their joins close, so memory stays flat however many there are.
-            await using (Stream sink = temp is null ? Console.OpenStandardOutput() : File.Create(temp))
+            async Task Produce(Stream sink)
             {
                 var shown = new List<Acquisition>();
                 long total = 0;
@@ -122,17 +121,21 @@ internal static class NetLogCommand
                 }
                 else
                 {
-                    byte[] text = new UTF8Encoding(false).GetBytes(Table(report, shown, total));
-                    await sink.WriteAsync(text, cancellation).ConfigureAwait(false);
+                    await sink.WriteAsync(new UTF8Encoding(false).GetBytes(Table(report, shown, total)), cancellation).ConfigureAwait(false);
                 }
                 await sink.FlushAsync(cancellation).ConfigureAwait(false);
             }
-            if (temp is not null)
+            if (outputPath is null)
             {
-                File.Move(temp, Path.GetFullPath(outputPath!), overwrite: true);
+                await using Stream stdout = Console.OpenStandardOutput();
+                await Produce(stdout).ConfigureAwait(false);
+            }
+            else
+            {
+                await ReportOutput.WriteFileAsync(outputPath, Produce).ConfigureAwait(false);
             }
             // An input that stopped early (truncated gzip, read error) leaves the evidence incomplete: exit 3.
-            return report.Stats.InputProblems.Count > 0 ? ExitCodes.Incomplete : ExitCodes.Ok;
+            return report!.Stats.InputProblems.Count > 0 ? ExitCodes.Incomplete : ExitCodes.Ok;
         });
         return command;
     }

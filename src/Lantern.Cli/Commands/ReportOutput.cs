@@ -15,15 +15,12 @@ internal static class ReportOutput
             await stdout.FlushAsync(cancellation).ConfigureAwait(false);
             return;
         }
-        string full = Path.GetFullPath(outputPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await using (var writer = new StreamWriter(temp, append: false, new System.Text.UTF8Encoding(false)))
+        await WriteFileAsync(outputPath, async stream =>
         {
+            await using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), leaveOpen: true);
             ReportRenderer.Render(inventory, format, writer, colors: false);
             await writer.FlushAsync(cancellation).ConfigureAwait(false);
-        }
-        File.Move(temp, full, overwrite: true);
+        }).ConfigureAwait(false);
     }
 
     /// <summary>Writes a finished text document to stdout or atomically to <c>--output</c>.</summary>
@@ -35,10 +32,31 @@ internal static class ReportOutput
             await Console.Out.FlushAsync(cancellation).ConfigureAwait(false);
             return;
         }
+        byte[] bytes = new System.Text.UTF8Encoding(false).GetBytes(text);
+        await WriteFileAsync(outputPath, stream => stream.WriteAsync(bytes, cancellation).AsTask()).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes <c>--output FILE</c> through a temp file beside it, moved into place only when complete: a reader (a
+    /// SIEM collector, an auditor's script) never sees half a report, and a failed run leaves no partial file.
+    /// </summary>
+    public static async Task WriteFileAsync(string outputPath, Func<Stream, Task> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
         string full = Path.GetFullPath(outputPath);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = full + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await File.WriteAllTextAsync(temp, text, new System.Text.UTF8Encoding(false), cancellation).ConfigureAwait(false);
-        File.Move(temp, full, overwrite: true);
+        try
+        {
+            await using (FileStream stream = File.Create(temp))
+            {
+                await write(stream).ConfigureAwait(false);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
     }
 }

@@ -84,15 +84,12 @@ internal static partial class VetCommand
             await Console.Out.FlushAsync(cancellation).ConfigureAwait(false);
             return;
         }
-        string full = Path.GetFullPath(outputPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await using (var writer = new StreamWriter(temp, append: false, new UTF8Encoding(false)))
+        await ReportOutput.WriteFileAsync(outputPath, async stream =>
         {
+            await using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
             Render(report, format, writer, colors: false);
             await writer.FlushAsync(cancellation).ConfigureAwait(false);
-        }
-        File.Move(temp, full, overwrite: true);
+        }).ConfigureAwait(false);
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
