@@ -68,14 +68,8 @@ public sealed class GatewayHost : IAsyncDisposable
         ApiKeyStore? keys = null;
         if (options.ApiKeysFile is { } keysFile)
         {
-            try
-            {
-                keys = ApiKeyStore.Load(keysFile);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new GatewayConfigException($"{keysFile}: cannot read the API keys file: {e.Message}", e);
-            }
+            // Unreadable, oversized or invalid files all become GatewayConfigException with the path.
+            keys = ApiKeyStore.Load(keysFile);
         }
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions

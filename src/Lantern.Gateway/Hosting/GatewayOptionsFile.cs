@@ -22,15 +22,7 @@ public static class GatewayOptionsFile
 
     public static GatewayOptions Load(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new GatewayConfigException($"{path}: cannot read the gateway configuration: {e.Message}");
-        }
+        string text = YamlMap.ReadFile(path, "the gateway configuration");
         return Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path)));
     }
 

@@ -41,6 +41,24 @@ internal sealed class YamlMap
         _source = source;
     }
 
+    /// <summary>Reads a configuration file, refusing one over the size limit before loading it into memory.</summary>
+    public static string ReadFile(string path, string what)
+    {
+        try
+        {
+            // Characters ≤ bytes for UTF-8, so a file within the byte limit is within the character limit.
+            if (new FileInfo(path).Length > MaxChars * 4L)
+            {
+                throw new GatewayConfigException($"{path}: {what} is larger than {MaxChars} characters");
+            }
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new GatewayConfigException($"{path}: cannot read {what}: {e.Message}");
+        }
+    }
+
     public static YamlMap Parse(string yaml, string source, string what)
     {
         if (yaml.Length > MaxChars)

@@ -23,7 +23,7 @@ public sealed class ApiKeyStore
     public IReadOnlyList<ApiKeyEntry> Entries => _entries;
 
     /// <summary>Reads a keys file: <c>keys: [{id, user, sha256, defaultUseCase?, groups?}]</c>; unknown keys are errors.</summary>
-    public static ApiKeyStore Load(string path) => Parse(File.ReadAllText(path), path);
+    public static ApiKeyStore Load(string path) => Parse(YamlMap.ReadFile(path, "the keys file"), path);
 
     public static ApiKeyStore Parse(string yaml, string source)
     {
