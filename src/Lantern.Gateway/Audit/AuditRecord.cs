@@ -89,7 +89,15 @@ public sealed record AuditRecord
     public static string NewId() => Guid.CreateVersion7().ToString("D");
 
     /// <summary>The record's RFC 8785 canonical UTF-8 bytes (one log line, without the newline).</summary>
-    public byte[] ToCanonicalJson() => JsonCanonicalizer.Canonicalize(ToJsonObject());
+    public byte[] ToCanonicalJson()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        WriteCanonicalJson(buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Appends the record's RFC 8785 canonical bytes to <paramref name="output"/> (same bytes as <see cref="ToCanonicalJson"/>).</summary>
+    public void WriteCanonicalJson(System.Buffers.IBufferWriter<byte> output) => AuditRecordCanonicalWriter.Write(this, output);
 
     /// <summary>Hex SHA-256 of <see cref="ToCanonicalJson"/>: the value the next record's <see cref="Prev"/> carries.</summary>
     public string ComputeHash() => Convert.ToHexStringLower(SHA256.HashData(ToCanonicalJson()));

@@ -23,6 +23,13 @@ public static class JsonCanonicalizer
     /// <summary>I-JSON (RFC 7493 §2.2) integers are exact only up to 2^53; JCS numbers are IEEE-754 doubles.</summary>
     public const long MaxSafeInteger = 9_007_199_254_740_992;
 
+    /// <summary>The characters §3.2.2.2 escapes: quotation mark, reverse solidus and the C0 controls.</summary>
+    private static readonly SearchValues<char> MustEscape = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f"
+        + "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Canonical UTF-8 bytes of <paramref name="node"/>.</summary>
     /// <exception cref="InvalidDataException">Non-finite numbers, lone surrogates, or nesting deeper than <see cref="MaxDepth"/>.</exception>
     public static byte[] Canonicalize(JsonNode? node)
@@ -280,6 +287,25 @@ public static class JsonCanonicalizer
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(value);
+        if (value.AsSpan().IndexOfAny(MustEscape) < 0)
+        {
+            // Nothing to escape (most values): encode straight into the output; the strict encoder refuses lone surrogates.
+            int count;
+            try
+            {
+                count = StrictUtf8.GetByteCount(value);
+            }
+            catch (EncoderFallbackException ex)
+            {
+                throw new InvalidDataException("lone surrogate in string (I-JSON, RFC 7493 §2.1)", ex);
+            }
+            Span<byte> target = output.GetSpan(checked(count + 2));
+            target[0] = (byte)'"';
+            StrictUtf8.GetBytes(value, target[1..]);
+            target[count + 1] = (byte)'"';
+            output.Advance(count + 2);
+            return;
+        }
         var sb = new StringBuilder(value.Length + 2);
         sb.Append('"');
         for (int i = 0; i < value.Length; i++)

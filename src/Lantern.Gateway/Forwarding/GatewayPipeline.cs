@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Lantern.Gateway.Apis;
 using Lantern.Gateway.Enforcement;
+using Lantern.Gateway.Forwarding.Http1;
 using Lantern.Gateway.Hosting;
 using Lantern.Gateway.Identity;
 using Lantern.Gateway.Recording;
@@ -31,6 +32,7 @@ internal sealed class GatewayPipeline
     private readonly GatewayOptions _options;
     private readonly GatewayServices _services;
     private readonly IHttpForwarder _forwarder;
+    private readonly Http1Forwarder? _http1;
     private readonly HttpMessageInvoker _invoker;
     private readonly ICallerIdentity _callers;
     private readonly IModelIdentityResolver _models;
@@ -39,8 +41,9 @@ internal sealed class GatewayPipeline
     private long _sequence;
 
     public GatewayPipeline(GatewayOptions options, GatewayServices services, IHttpForwarder forwarder, HttpMessageInvoker invoker,
-        ICallerIdentity callers, IModelIdentityResolver models)
+        ICallerIdentity callers, IModelIdentityResolver models, Http1Forwarder? http1)
     {
+        _http1 = http1;
         _options = options;
         _services = services;
         _forwarder = forwarder;
@@ -146,25 +149,39 @@ internal sealed class GatewayPipeline
                 body = RequestReader.WithIncludeUsage(body);
                 call.UsageInjected = true;
             }
-            context.Request.Body = new MemoryStream(body, writable: false);
-            context.Request.ContentLength = body.Length;
-            context.Request.Headers.TransferEncoding = default;
         }
 
         call.ForwardTimestamp = _services.Clock.GetTimestamp();
-        var transformer = new CallTransformer(this, call);
-        ForwarderError error = await _forwarder.SendAsync(context, _destinationPrefix, _invoker, _requestConfig, transformer).ConfigureAwait(false);
+        var observer = new CallResponseObserver(this, call, context);
+        ForwardResult result;
+        if (_http1 is not null && (body is not null || !HasBody(context.Request)) && Http1Forwarder.Supports(context.Request))
+        {
+            result = await _http1.SendAsync(context, body, observer.ForwardsRequestHeader, observer).ConfigureAwait(false);
+        }
+        else
+        {
+            if (body is not null)
+            {
+                context.Request.Body = new MemoryStream(body, writable: false);
+                context.Request.ContentLength = body.Length;
+                context.Request.Headers.TransferEncoding = default;
+            }
+            ForwarderError error = await _forwarder.SendAsync(context, _destinationPrefix, _invoker, _requestConfig, new CallTransformer(observer))
+                .ConfigureAwait(false);
+            result = new ForwardResult(error, context.Features.Get<IForwarderErrorFeature>()?.Exception);
+        }
 
         if (route.Class == RouteClass.Management)
         {
             // pull/create/copy/delete change what names point to (gateway.md §1.4 "Refresh on pull/create/copy/delete").
             _models.Invalidate();
         }
-        return await FinishAsync(context, call, error).ConfigureAwait(false);
+        return await FinishAsync(context, call, result).ConfigureAwait(false);
     }
 
-    private async Task<CallEndState> FinishAsync(HttpContext context, CallState call, ForwarderError error)
+    private async Task<CallEndState> FinishAsync(HttpContext context, CallState call, ForwardResult result)
     {
+        ForwarderError error = result.Error;
         if (error == ForwarderError.None)
         {
             if (!call.Recorded)
@@ -195,7 +212,7 @@ internal sealed class GatewayPipeline
             }
             return CallEndState.Completed;
         }
-        Exception? exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        Exception? exception = result.Exception;
         CallEndState state = IsClientSide(error) ? CallEndState.ClientAborted : CallEndState.UpstreamError;
         if (state == CallEndState.ClientAborted)
         {
@@ -455,20 +472,50 @@ internal sealed class GatewayPipeline
         }
     }
 
-    /// <summary>Per-call transformer: strips gateway-only headers upstream and installs the response observer.</summary>
-    private sealed class CallTransformer(GatewayPipeline pipeline, CallState call) : HttpTransformer
+    /// <summary>Per-call view of the response for either forwarding path: strips gateway-only fields upstream and installs the observer.</summary>
+    private sealed class CallResponseObserver(GatewayPipeline pipeline, CallState call, HttpContext httpContext) : IForwardedResponseObserver
+    {
+        /// <summary>The gateway's key is not the upstream's (issue 7, "Caller identity"), nor is the use-case field.</summary>
+        public bool ForwardsRequestHeader(string name) =>
+            !name.Equals(pipeline._options.UseCaseHeader, StringComparison.OrdinalIgnoreCase)
+            && !(pipeline._callers.UsesApiKeys
+                && (name.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || name.Equals("x-api-key", StringComparison.OrdinalIgnoreCase)));
+
+        public bool OnResponseHead(HttpContext context, int status, string? contentType, long? contentLength)
+        {
+            call.UpstreamStatus = status;
+            BodyFraming framing = ResponseObserver.FramingOf(contentType);
+            int capture = pipeline._options.Capture >= CaptureLevel.Redacted ? pipeline._options.MaxCapturedTextBytes : 0;
+            call.Observer = new ResponseObserver(framing, pipeline._services.Clock, pipeline._options.MaxObservedJsonBytes, capture);
+            if (call.UsageInjected && framing == BodyFraming.Sse)
+            {
+                call.Filter = new SseUsageFilter();
+                // The body may shrink: let Kestrel frame it (chunked) instead of trusting the upstream length.
+                context.Response.ContentLength = null;
+                return true;
+            }
+            if (!HttpMethods.IsHead(context.Request.Method))
+            {
+                call.UpstreamLength = contentLength is > 0 and long length ? length : null;
+            }
+            return false;
+        }
+
+        public Stream ObserveBody(Stream upstreamBody) =>
+            new ObservedResponseStream(upstreamBody, call, (c, ct) => pipeline.BeforeLastBytesAsync(c, httpContext, ct));
+    }
+
+    /// <summary>YARP's side of <see cref="CallResponseObserver"/> (https upstreams, uploads, upgrades).</summary>
+    private sealed class CallTransformer(CallResponseObserver observer) : HttpTransformer
     {
         public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix,
             CancellationToken cancellationToken)
         {
             await Default.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
-            if (pipeline._callers.UsesApiKeys)
+            foreach (string name in proxyRequest.Headers.Select(h => h.Key).Where(n => !observer.ForwardsRequestHeader(n)).ToList())
             {
-                // The gateway's key is not the upstream's: never forward it (issue 7, "Caller identity").
-                proxyRequest.Headers.Remove("Authorization");
-                proxyRequest.Headers.Remove("x-api-key");
+                proxyRequest.Headers.Remove(name);
             }
-            proxyRequest.Headers.Remove(pipeline._options.UseCaseHeader);
         }
 
         public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse,
@@ -479,23 +526,9 @@ internal sealed class GatewayPipeline
             {
                 return proceed;
             }
-            call.UpstreamStatus = (int)proxyResponse.StatusCode;
-            string? contentType = proxyResponse.Content.Headers.ContentType?.ToString();
-            BodyFraming framing = ResponseObserver.FramingOf(contentType);
-            int capture = pipeline._options.Capture >= CaptureLevel.Redacted ? pipeline._options.MaxCapturedTextBytes : 0;
-            call.Observer = new ResponseObserver(framing, pipeline._services.Clock, pipeline._options.MaxObservedJsonBytes, capture);
-            if (call.UsageInjected && framing == BodyFraming.Sse)
-            {
-                call.Filter = new SseUsageFilter();
-                // The body may shrink: let Kestrel frame it (chunked) instead of trusting the upstream length.
-                httpContext.Response.ContentLength = null;
-            }
-            else if (!HttpMethods.IsHead(httpContext.Request.Method))
-            {
-                call.UpstreamLength = proxyResponse.Content.Headers.ContentLength is > 0 and long length ? length : null;
-            }
-            proxyResponse.Content = new ObservedResponseContent(proxyResponse.Content, call,
-                (c, ct) => pipeline.BeforeLastBytesAsync(c, httpContext, ct));
+            observer.OnResponseHead(httpContext, (int)proxyResponse.StatusCode, proxyResponse.Content.Headers.ContentType?.ToString(),
+                proxyResponse.Content.Headers.ContentLength);
+            proxyResponse.Content = new ObservedResponseContent(proxyResponse.Content, observer);
             return proceed;
         }
     }

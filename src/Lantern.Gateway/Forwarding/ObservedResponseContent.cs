@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using Lantern.Gateway.Forwarding.Http1;
 
 namespace Lantern.Gateway.Forwarding;
 
@@ -7,13 +8,12 @@ namespace Lantern.Gateway.Forwarding;
 /// Replaces the upstream response content so that YARP copies from <see cref="ObservedResponseStream"/>: every chunk is
 /// shown to the observer and returned as soon as it is read, so nothing is buffered (the SSE usage filter aside).
 /// </summary>
-internal sealed class ObservedResponseContent(HttpContent inner, CallState call, Func<CallState, CancellationToken, ValueTask> beforeLastBytes)
-    : HttpContent
+internal sealed class ObservedResponseContent(HttpContent inner, IForwardedResponseObserver observer) : HttpContent
 {
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
     {
         Stream stream = await inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        return new ObservedResponseStream(stream, call, beforeLastBytes);
+        return observer.ObserveBody(stream);
     }
 
     protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Lantern.Gateway.Forwarding;
+using Lantern.Gateway.Forwarding.Http1;
 using Lantern.Gateway.Identity;
 using Lantern.Gateway.Metrics;
 using Microsoft.AspNetCore.Builder;
@@ -27,13 +28,15 @@ public sealed class GatewayHost : IAsyncDisposable
     private readonly SocketsHttpHandler _handler;
     private readonly HttpMessageInvoker _invoker;
     private readonly IDisposable? _ownedResolver;
+    private readonly Http1Forwarder? _http1;
     private readonly GatewayPipeline _pipeline;
     private readonly int _adminPort;
     private bool _stopped;
 
     private GatewayHost(WebApplication app, SocketsHttpHandler handler, HttpMessageInvoker invoker, IDisposable? ownedResolver,
-        GatewayPipeline pipeline, GatewayMetrics metrics, Uri listenUri, Uri? adminUri)
+        Http1Forwarder? http1, GatewayPipeline pipeline, GatewayMetrics metrics, Uri listenUri, Uri? adminUri)
     {
+        _http1 = http1;
         _app = app;
         _handler = handler;
         _invoker = invoker;
@@ -112,8 +115,11 @@ public sealed class GatewayHost : IAsyncDisposable
         ModelIdentityResolver? ownedResolver = services.ModelIdentity is null
             ? new ModelIdentityResolver(handler, options.Upstream, options.UpstreamKind, services.Clock, options.ModelIdentityLifetime)
             : null;
+        Http1Forwarder? http1 = options.Forwarding == ForwardingPath.Auto && options.Upstream.Scheme == Uri.UriSchemeHttp
+            ? new Http1Forwarder(options.Upstream, services.Clock, options.UpstreamTimeout)
+            : null;
         var pipeline = new GatewayPipeline(options, services, app.Services.GetRequiredService<IHttpForwarder>(), invoker,
-            services.CallerIdentity ?? new CallerIdentifier(keys), services.ModelIdentity ?? ownedResolver!);
+            services.CallerIdentity ?? new CallerIdentifier(keys), services.ModelIdentity ?? ownedResolver!, http1);
 
         GatewayHost? host = null;
         ((IApplicationBuilder)app).Run(context => host!.HandleAsync(context));
@@ -127,9 +133,10 @@ public sealed class GatewayHost : IAsyncDisposable
             invoker.Dispose();
             handler.Dispose();
             ownedResolver?.Dispose();
+            http1?.Dispose();
             throw;
         }
-        host = new GatewayHost(app, handler, invoker, ownedResolver, pipeline, services.Metrics,
+        host = new GatewayHost(app, handler, invoker, ownedResolver, http1, pipeline, services.Metrics,
             UriOf(main!.IPEndPoint!), admin is null ? null : UriOf(admin.IPEndPoint!));
         return host;
     }
@@ -212,6 +219,7 @@ public sealed class GatewayHost : IAsyncDisposable
         _invoker.Dispose();
         _handler.Dispose();
         _ownedResolver?.Dispose();
+        _http1?.Dispose();
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);

@@ -49,6 +49,12 @@ public sealed record GatewayOptions
     /// <summary>Non-streamed JSON response bodies larger than this (8 MiB) are passed through but not parsed for usage.</summary>
     public int MaxObservedJsonBytes { get; init; } = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// Which code forwards calls: <see cref="ForwardingPath.Auto"/> sends JSON calls to a plain-http upstream through the
+    /// gateway's lean HTTP/1.1 path and everything else through YARP; <see cref="ForwardingPath.Yarp"/> sends all through YARP.
+    /// </summary>
+    public ForwardingPath Forwarding { get; init; } = ForwardingPath.Auto;
+
     public GatewayRules Rules { get; init; } = new();
 
     /// <summary>Directory of the tamper-evident audit log (docs/audit-log.md); required to run with an audit log.</summary>
@@ -65,4 +71,11 @@ public sealed record GatewayOptions
     /// records (<c>Integration.AuditLogSink.RecordCommitted</c>) and checkpoints, off the request path.
     /// </summary>
     public IReadOnlyList<string> Sinks { get; init; } = [];
+}
+
+/// <summary>See <see cref="GatewayOptions.Forwarding"/> (docs/gateway.md, "Forwarding paths").</summary>
+public enum ForwardingPath
+{
+    Auto,
+    Yarp,
 }
