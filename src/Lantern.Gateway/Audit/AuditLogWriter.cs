@@ -105,6 +105,19 @@ public sealed class AuditLogWriter : IAsyncDisposable, IDisposable
     private volatile Exception? _fault;
     private int _disposed;
 
+    /// <summary>Guards the chain, tree, segment and checkpoint state: held by inline appends and by the writer loop.</summary>
+    private readonly Lock _gate = new();
+
+    /// <summary>Inline appends (fsync interval/none) reuse one buffer under <see cref="_gate"/>.</summary>
+    private readonly MemoryStream _inlineBuffer = new();
+
+    /// <summary>One record's canonical bytes, reused under <see cref="_gate"/>.</summary>
+    private readonly System.Buffers.ArrayBufferWriter<byte> _line = new(2048);
+
+    /// <summary>Segments closed by rotation while an fsync outside the gate still uses them; disposed once it ends.</summary>
+    private readonly List<FileStream> _retired = [];
+    private int _syncsInFlight;
+
     private AuditLogWriter(AuditLogOptions options, ResumeState state, FileStream lockFile)
     {
         _options = options;
@@ -181,13 +194,61 @@ public sealed class AuditLogWriter : IAsyncDisposable, IDisposable
     public Task<AuditAppendResult> AppendAsync(AuditRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var pending = new Pending(record, new TaskCompletionSource<AuditAppendResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (_fault is Exception fault)
         {
             return Task.FromException<AuditAppendResult>(new AuditLogException("audit log is faulted: " + fault.Message, fault));
         }
+        if (_options.FsyncPolicy != AuditFsyncPolicy.Always)
+        {
+            try
+            {
+                return Task.FromResult(AppendInline(record));
+            }
+            catch (Exception ex) when (ex is ArgumentException or AuditLogException or ObjectDisposedException)
+            {
+                return Task.FromException<AuditAppendResult>(ex);
+            }
+        }
+        var pending = new Pending(record, new TaskCompletionSource<AuditAppendResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         Enqueue(pending);
         return pending.Completion.Task;
+    }
+
+    /// <summary>
+    /// fsync interval/none: the record only has to reach the OS before the call goes on, so the caller's thread writes
+    /// it (one write under the gate) instead of handing it to the writer loop and waiting for a wake-up both ways. The
+    /// loop keeps the timers: interval fsyncs (outside the gate) and checkpoints.
+    /// </summary>
+    private AuditAppendResult AppendInline(AuditRecord record)
+    {
+        bool checkpointDue;
+        AuditAppendResult result;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            if (_fault is Exception fault)
+            {
+                throw new AuditLogException("audit log is faulted: " + fault.Message, fault);
+            }
+            try
+            {
+                result = WriteRecord(record, _inlineBuffer);
+                FlushBuffer(_inlineBuffer);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ObjectDisposedException)
+            {
+                _fault = ex;
+                _inlineBuffer.SetLength(0);
+                throw new AuditLogException("audit log write failed: " + ex.Message, ex);
+            }
+            checkpointDue = _tree.Size - _lastCheckpointSize == _options.CheckpointEveryRecords;
+        }
+        if (checkpointDue)
+        {
+            // Signed by the loop, off this call's path; nobody waits for it.
+            _queue.Writer.TryWrite(new Pending(null, new TaskCompletionSource<AuditAppendResult>(TaskCreationOptions.RunContinuationsAsynchronously)));
+        }
+        return result;
     }
 
     /// <summary>Writes a checkpoint now (after the records queued before it) and returns it.</summary>
@@ -217,7 +278,11 @@ public sealed class AuditLogWriter : IAsyncDisposable, IDisposable
         {
             if (!reader.TryPeek(out _))
             {
-                TimeSpan wait = NextTimerDue();
+                TimeSpan wait;
+                lock (_gate)
+                {
+                    wait = NextTimerDue();
+                }
                 using var timeout = wait == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(wait, _options.TimeProvider);
                 try
                 {
@@ -243,7 +308,10 @@ public sealed class AuditLogWriter : IAsyncDisposable, IDisposable
             }
             try
             {
-                WriteBatch(batch, buffer);
+                lock (_gate)
+                {
+                    WriteBatch(batch, buffer);
+                }
                 OnTimers();
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ObjectDisposedException)
@@ -272,36 +340,17 @@ public sealed class AuditLogWriter : IAsyncDisposable, IDisposable
                 completed.Add((pending, null!));
                 continue;
             }
-            AuditRecord record = pending.Record with { Seq = _seq + 1, Prev = Convert.ToHexStringLower(_prevHash) };
-            byte[] line;
+            AuditAppendResult appended;
             try
             {
-                line = record.ToCanonicalJson();
+                appended = WriteRecord(pending.Record, buffer);
             }
-            catch (Exception ex) when (ex is InvalidDataException or ArgumentException)
+            catch (ArgumentException ex)
             {
-                pending.Completion.TrySetException(new ArgumentException("audit record cannot be canonicalised: " + ex.Message, ex));
+                pending.Completion.TrySetException(ex);
                 continue;
             }
-            if (line.Length > _options.MaxRecordBytes)
-            {
-                pending.Completion.TrySetException(new ArgumentException($"audit record is {line.Length} bytes, above the {_options.MaxRecordBytes}-byte limit"));
-                continue;
-            }
-            if (_segmentRecords >= _options.MaxSegmentRecords || (_segmentRecords > 0 && _segmentBytes + line.Length + 1 > _options.MaxSegmentBytes))
-            {
-                FlushBuffer(buffer);
-                Rotate(record.Seq);
-            }
-            byte[] hash = SHA256.HashData(line);
-            buffer.Write(line);
-            buffer.WriteByte((byte)'\n');
-            _segmentBytes += line.Length + 1;
-            _segmentRecords++;
-            _tree.AppendLeafHash(MerkleTree.HashLeaf(hash));
-            _prevHash = hash;
-            Interlocked.Exchange(ref _seq, record.Seq);
-            completed.Add((pending, new AuditAppendResult(record, Convert.ToHexStringLower(hash))));
+            completed.Add((pending, appended));
         }
         FlushBuffer(buffer);
         DateTimeOffset now = _options.TimeProvider.GetUtcNow();
@@ -318,6 +367,45 @@ public sealed class AuditLogWriter : IAsyncDisposable, IDisposable
         {
             pending.Completion.TrySetResult(result);
         }
+    }
+
+    /// <summary>
+    /// Chains <paramref name="pending"/> to the log: assigns seq and prev, appends its canonical line to
+    /// <paramref name="buffer"/> (rotating first when the segment is full) and adds it to the tree. Caller holds the gate.
+    /// </summary>
+    /// <exception cref="ArgumentException">The record cannot be canonicalised or is too large; the log is unchanged.</exception>
+    private AuditAppendResult WriteRecord(AuditRecord pending, MemoryStream buffer)
+    {
+        AuditRecord record = pending with { Seq = _seq + 1, Prev = Convert.ToHexStringLower(_prevHash) };
+        _line.ResetWrittenCount();
+        try
+        {
+            record.WriteCanonicalJson(_line);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or ArgumentException)
+        {
+            throw new ArgumentException("audit record cannot be canonicalised: " + ex.Message, ex);
+        }
+        ReadOnlySpan<byte> line = _line.WrittenSpan;
+        int length = line.Length;
+        if (length > _options.MaxRecordBytes)
+        {
+            throw new ArgumentException($"audit record is {length} bytes, above the {_options.MaxRecordBytes}-byte limit");
+        }
+        if (_segmentRecords >= _options.MaxSegmentRecords || (_segmentRecords > 0 && _segmentBytes + length + 1 > _options.MaxSegmentBytes))
+        {
+            FlushBuffer(buffer);
+            Rotate(record.Seq);
+        }
+        byte[] hash = SHA256.HashData(line);
+        buffer.Write(line);
+        buffer.WriteByte((byte)'\n');
+        _segmentBytes += length + 1;
+        _segmentRecords++;
+        _tree.AppendLeafHash(MerkleTree.HashLeaf(hash));
+        _prevHash = hash;
+        Interlocked.Exchange(ref _seq, record.Seq);
+        return new AuditAppendResult(record, Convert.ToHexStringLower(hash));
     }
 
     private void FlushBuffer(MemoryStream buffer)
@@ -349,6 +437,12 @@ public sealed class AuditLogWriter : IAsyncDisposable, IDisposable
             TimeSpan fsyncDue = _options.FsyncInterval - (now - _lastFsync);
             due = due == Timeout.InfiniteTimeSpan || fsyncDue < due ? fsyncDue : due;
         }
+        if (_options.FsyncPolicy != AuditFsyncPolicy.Always)
+        {
+            // Inline appends do not wake the loop: it looks in at least this often for due fsyncs and checkpoints.
+            TimeSpan cap = _options.FsyncPolicy == AuditFsyncPolicy.Interval ? _options.FsyncInterval : TimeSpan.FromSeconds(1);
+            due = due == Timeout.InfiniteTimeSpan || due > cap ? cap : due;
+        }
         if (due == Timeout.InfiniteTimeSpan)
         {
             return due;
@@ -359,13 +453,43 @@ public sealed class AuditLogWriter : IAsyncDisposable, IDisposable
     private void OnTimers()
     {
         DateTimeOffset now = _options.TimeProvider.GetUtcNow();
-        if (_unsynced && _options.FsyncPolicy == AuditFsyncPolicy.Interval && now - _lastFsync >= _options.FsyncInterval)
+        FileStream? syncTarget = null;
+        lock (_gate)
         {
-            SyncSegment(now);
+            if (_unsynced && _options.FsyncPolicy == AuditFsyncPolicy.Interval && now - _lastFsync >= _options.FsyncInterval)
+            {
+                syncTarget = _segment;
+                _syncsInFlight++;
+                _unsynced = false;
+                _lastFsync = now;
+            }
         }
-        if (_tree.Size > _lastCheckpointSize && now - _lastCheckpointTime >= _options.CheckpointInterval)
+        if (syncTarget is not null)
         {
-            WriteCheckpoint();
+            // The periodic fsync runs outside the gate so that appends never wait on the disk under fsync interval; a
+            // rotation meanwhile retires the segment instead of closing it under this fsync.
+            try
+            {
+                syncTarget.Flush(flushToDisk: true);
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    if (--_syncsInFlight == 0)
+                    {
+                        _retired.ForEach(static segment => segment.Dispose());
+                        _retired.Clear();
+                    }
+                }
+            }
+        }
+        lock (_gate)
+        {
+            if (_tree.Size > _lastCheckpointSize && now - _lastCheckpointTime >= _options.CheckpointInterval)
+            {
+                WriteCheckpoint();
+            }
         }
     }
 
@@ -373,7 +497,14 @@ public sealed class AuditLogWriter : IAsyncDisposable, IDisposable
     {
         // A closed segment is always durable, whatever the policy: later segments must not outlive it.
         _segment.Flush(flushToDisk: true);
-        _segment.Dispose();
+        if (_syncsInFlight > 0)
+        {
+            _retired.Add(_segment);
+        }
+        else
+        {
+            _segment.Dispose();
+        }
         _segment = OpenSegment(_options.Directory, firstSeq, FileMode.CreateNew);
         DirectorySync.Fsync(_options.Directory);
         _segmentBytes = 0;
@@ -421,18 +552,22 @@ public sealed class AuditLogWriter : IAsyncDisposable, IDisposable
         }
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        try
+        lock (_gate)
         {
-            if (_fault is null && (_tree.Size > _lastCheckpointSize || _checkpoints.Length == 0))
+            try
             {
-                WriteCheckpoint();
+                if (_fault is null && (_tree.Size > _lastCheckpointSize || _checkpoints.Length == 0))
+                {
+                    WriteCheckpoint();
+                }
             }
-        }
-        finally
-        {
-            _segment.Dispose();
-            _checkpoints.Dispose();
-            _lock.Dispose();
+            finally
+            {
+                _segment.Dispose();
+                _retired.ForEach(static segment => segment.Dispose());
+                _checkpoints.Dispose();
+                _lock.Dispose();
+            }
         }
     }
 

@@ -20,9 +20,6 @@ namespace Lantern.Gateway.Forwarding;
 /// </summary>
 internal sealed class GatewayPipeline
 {
-    /// <summary>A record write gets 30 s even when the client has gone: the record outlives the call.</summary>
-    private static readonly TimeSpan RecordTimeout = TimeSpan.FromSeconds(30);
-
     /// <summary>Use-case header values are ids; anything longer than 128 chars is not one.</summary>
     private const int MaxUseCaseLength = 128;
 
@@ -304,10 +301,10 @@ internal sealed class GatewayPipeline
             return true;
         }
         GatewayCallRecord record = BuildRecord(call, context, state, refusalCode, refusalMessage, upstreamError, status ?? StatusOf(call, context));
-        using var timeout = new CancellationTokenSource(RecordTimeout);
         try
         {
-            await _services.AuditSink.RecordAsync(record, timeout.Token).ConfigureAwait(false);
+            // Not tied to the client: a record is written even when the client has gone (the sink bounds the wait).
+            await _services.AuditSink.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
             return true;
         }
 #pragma warning disable CA1031 // Any sink failure is handled the same way: count it, then fail closed or open as configured.

@@ -75,11 +75,16 @@ public sealed class GatewayHost : IAsyncDisposable
             keys = ApiKeyStore.Load(keysFile);
         }
 
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        // The empty builder reads no appsettings.json or environment configuration and, above all, sets no file watcher
+        // on the working directory: with the slim builder that watcher woke on every audit append when the audit
+        // directory sat below it, and a stray appsettings.json there could have changed Kestrel's endpoints.
+        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
             Args = [],
             ApplicationName = typeof(GatewayHost).Assembly.GetName().Name,
         });
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddLogging();
         builder.Logging.ClearProviders();
         services.ConfigureLogging?.Invoke(builder.Logging);
         ListenOptions? main = null;

@@ -21,6 +21,9 @@ public sealed class AuditLogSink : IAuditSink
     private readonly CaptureLevel _captureCeiling;
     private volatile bool _failed;
 
+    /// <summary>A record write gets 30 s even when the client has gone: the record outlives the call.</summary>
+    public static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(30);
+
     /// <param name="writer">The open audit log; the sink does not own it.</param>
     /// <param name="upstream">Upstream name or base URL written to every record.</param>
     /// <param name="policyVersion">Version of the policy deciding the calls, or null without a policy.</param>
@@ -55,7 +58,8 @@ public sealed class AuditLogSink : IAuditSink
         try
         {
             // Not cancelled by the token: once queued the write happens anyway, and the call must learn whether it did.
-            appended = await _writer.AppendAsync(mapped).WaitAsync(cancellationToken).ConfigureAwait(false);
+            // Under fsync interval/none the append has completed already and no timer is armed.
+            appended = await _writer.AppendAsync(mapped).WaitAsync(WriteTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (AuditLogException e)
         {
@@ -161,12 +165,22 @@ public sealed class AuditLogSink : IAuditSink
     }
 
     private static string Name<T>(T value)
-        where T : struct, Enum => value.ToString().ToLowerInvariant() switch
+        where T : struct, Enum => WireNames<T>.Of(value);
+
+    /// <summary>Lower-case wire names of an enum's values, made once per type rather than once per record.</summary>
+    private static class WireNames<T>
+        where T : struct, Enum
+    {
+        private static readonly Dictionary<T, string> Names = Enum.GetValues<T>().Distinct().ToDictionary(v => v, Make);
+
+        public static string Of(T value) => Names.TryGetValue(value, out string? name) ? name : Make(value);
+
+        private static string Make(T value) => value.ToString().ToLowerInvariant() switch
         {
-            "openai" => "openai",
             "llamaserver" => "llama-server",
             var other => other,
         };
+    }
 
     private static string? Endpoint(string address, int port)
     {

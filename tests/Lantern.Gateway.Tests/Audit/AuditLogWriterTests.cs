@@ -235,4 +235,37 @@ public class AuditLogWriterTests
             Assert.Equal(i, AuditLogFixture.Lines(AuditLogFixture.SingleSegment(dir.Path)).Count);
         }
     }
+
+    [Theory]
+    [InlineData(AuditFsyncPolicy.Interval)]
+    [InlineData(AuditFsyncPolicy.None)]
+    public async Task AppendAsync_InlineAppendsWithRotationFsyncAndCheckpoints_KeepAValidChain(AuditFsyncPolicy policy)
+    {
+        using var dir = new TempDirectory();
+        AuditLogOptions options = AuditLogFixture.Options(dir.Path, segmentRecords: 97, checkpointEvery: 50) with
+        {
+            FsyncPolicy = policy,
+            FsyncInterval = TimeSpan.FromMilliseconds(1),
+        };
+        await using (AuditLogWriter writer = AuditLogWriter.Open(options))
+        {
+            // Appends run on the callers' threads while the loop fsyncs outside the gate and rotation retires segments.
+            Task<AuditAppendResult[]>[] callers = [.. Enumerable.Range(0, 8).Select(c => Task.Run(async () =>
+            {
+                var mine = new List<AuditAppendResult>();
+                for (int i = 0; i < 150; i++)
+                {
+                    mine.Add(await writer.AppendAsync(AuditLogFixture.Record(c * 1000 + i)));
+                }
+                return mine.ToArray();
+            }))];
+            AuditAppendResult[] results = [.. (await Task.WhenAll(callers)).SelectMany(r => r)];
+            Assert.Equal(Enumerable.Range(1, 1200).Select(i => (long)i), results.Select(r => r.Record.Seq).Order());
+        }
+        VerifyResult result = AuditLogVerifier.Verify(dir.Path, AuditLogFixture.VerifyOptions());
+        Assert.True(result.Ok, result.Message);
+        Assert.Equal(1200, result.RecordsChecked);
+        Assert.True(result.CheckpointsChecked >= 2, $"{result.CheckpointsChecked} checkpoints");
+        Assert.True(Directory.GetFiles(dir.Path, "*.jsonl").Length >= 12, "segments rotated by record count");
+    }
 }

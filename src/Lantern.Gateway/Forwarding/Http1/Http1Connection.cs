@@ -38,18 +38,12 @@ internal sealed class Http1Connection : IDisposable
 
     public void Consume(int count) => _start += count;
 
-    /// <summary>An idle connection is reusable when the upstream has neither closed it nor sent anything unasked.</summary>
-    public bool IsIdleAndOpen()
-    {
-        try
-        {
-            return _end == _start && !_socket.Poll(0, SelectMode.SelectRead);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            return false;
-        }
-    }
+    /// <summary>
+    /// An idle connection is reused unless the upstream sent bytes nobody asked for. Whether the upstream closed it
+    /// meanwhile is not probed (that would be a syscall per call): a closed one fails before any answer and the call is
+    /// retried once on a fresh connection (<see cref="Http1Forwarder"/>), as SocketsHttpHandler does.
+    /// </summary>
+    public bool IsIdleAndClean() => _end == _start;
 
     public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {

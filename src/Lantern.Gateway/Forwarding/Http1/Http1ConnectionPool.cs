@@ -38,13 +38,13 @@ internal sealed class Http1ConnectionPool : IDisposable
     /// <summary>The Host field for requests to this upstream (its authority, as YARP's default transform sends it).</summary>
     public string HostHeader { get; }
 
-    /// <summary>An idle connection that still looks open, or null when a new one must be opened.</summary>
+    /// <summary>An idle connection not past its idle timeout, or null when a new one must be opened.</summary>
     public Http1Connection? TryRentIdle()
     {
         while (_idle.TryPop(out Http1Connection? connection))
         {
             Interlocked.Decrement(ref _idleCount);
-            if (_clock.GetElapsedTime(connection.LastUsedTimestamp) < IdleTimeout && connection.IsIdleAndOpen())
+            if (_clock.GetElapsedTime(connection.LastUsedTimestamp) < IdleTimeout && connection.IsIdleAndClean())
             {
                 return connection;
             }
