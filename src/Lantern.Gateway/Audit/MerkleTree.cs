@@ -27,6 +27,14 @@ public sealed class MerkleTree
     /// <summary>RFC 6962 leaf hash: SHA-256(0x00 ‖ entry).</summary>
     public static byte[] HashLeaf(ReadOnlySpan<byte> entry)
     {
+        if (entry.Length <= 256)
+        {
+            // The log's leaves are 32-byte record hashes: one one-shot hash, no hashing context to create and free.
+            Span<byte> prefixed = stackalloc byte[1 + entry.Length];
+            prefixed[0] = 0x00;
+            entry.CopyTo(prefixed[1..]);
+            return SHA256.HashData(prefixed);
+        }
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData([0x00]);
         hash.AppendData(entry);

@@ -444,6 +444,8 @@ internal sealed class GatewayPipeline
     private static bool HasBody(HttpRequest request) =>
         request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
 
+    private const int ExactBodyBytes = 64 * 1024;
+
     /// <summary>Reads the body up to <paramref name="max"/> bytes; null when it is larger.</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long max, CancellationToken cancellationToken)
     {
@@ -451,8 +453,24 @@ internal sealed class GatewayPipeline
         {
             return null;
         }
-        int initial = request.ContentLength is long known ? (int)known : 16 * 1024;
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(initial, 1));
+        if (request.ContentLength is long known and <= ExactBodyBytes)
+        {
+            // Small sized body (the usual chat call): one array of exactly that size; Kestrel enforces the length.
+            // Larger ones grow with the bytes that actually arrive, so a claimed length alone reserves no memory.
+            byte[] exact = new byte[known];
+            int filled = 0;
+            while (filled < exact.Length)
+            {
+                int got = await request.Body.ReadAsync(exact.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                if (got == 0)
+                {
+                    throw new IOException("the client's request body ended before its Content-Length");
+                }
+                filled += got;
+            }
+            return exact;
+        }
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         while (true)
         {
             Memory<byte> target = buffer.GetMemory(16 * 1024);

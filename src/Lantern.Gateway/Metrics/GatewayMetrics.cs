@@ -80,6 +80,15 @@ public sealed class GatewayMetrics
             $"# HELP lantern_gateway_audit_queue_depth Records waiting for the SIEM sinks.\n# TYPE lantern_gateway_audit_queue_depth gauge\nlantern_gateway_audit_queue_depth {_queueDepth?.Invoke() ?? 0}\n");
         text.Append(CultureInfo.InvariantCulture,
             $"# HELP lantern_gateway_sink_errors_total Audit sink write failures.\n# TYPE lantern_gateway_sink_errors_total counter\nlantern_gateway_sink_errors_total {SinkErrors}\n");
+        // Process health an operator watches next to the call counters (names as the OpenTelemetry .NET runtime metrics).
+        text.Append(CultureInfo.InvariantCulture,
+            $"# HELP dotnet_gc_heap_allocated_bytes_total Bytes allocated on the managed heap since the gateway started.\n# TYPE dotnet_gc_heap_allocated_bytes_total counter\ndotnet_gc_heap_allocated_bytes_total {GC.GetTotalAllocatedBytes()}\n");
+        text.Append(CultureInfo.InvariantCulture,
+            $"# HELP dotnet_gc_collections_total Garbage collections by generation.\n# TYPE dotnet_gc_collections_total counter\n");
+        for (int generation = 0; generation <= GC.MaxGeneration; generation++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"dotnet_gc_collections_total{{generation=\"gen{generation}\"}} {GC.CollectionCount(generation)}\n");
+        }
         if (_siemStatus?.Invoke() is { Count: > 0 } sinks)
         {
             foreach ((string metric, string help, Func<Sinks.SinkStatus, long> value) in new (string, string, Func<Sinks.SinkStatus, long>)[]
