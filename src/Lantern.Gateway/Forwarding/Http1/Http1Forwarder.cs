@@ -114,7 +114,10 @@ internal sealed class Http1Forwarder : IDisposable
         }
 
         var upstreamBody = new Http1BodyStream(connection, framing, head.ContentLength ?? 0, Tick);
-        ForwardResult result = await CopyBodyAsync(context, observer.ObserveBody(upstreamBody), connection, activity).ConfigureAwait(false);
+        // A stream's head goes out at once (time to first token); a sized body's head goes with its bytes, so that a
+        // record that cannot be written can still turn the answer into a 503 before anything was sent.
+        bool startEarly = framing is BodyFramingKind.Chunked or BodyFramingKind.UntilClose;
+        ForwardResult result = await CopyBodyAsync(context, observer.ObserveBody(upstreamBody), connection, startEarly, activity).ConfigureAwait(false);
         if (result.Error == ForwarderError.None && upstreamBody.Completed && head.KeepAlive)
         {
             _pool.Return(connection);
@@ -181,7 +184,7 @@ internal sealed class Http1Forwarder : IDisposable
         }
     }
 
-    private static async Task<ForwardResult> CopyBodyAsync(HttpContext context, Stream source, Http1Connection connection,
+    private static async Task<ForwardResult> CopyBodyAsync(HttpContext context, Stream source, Http1Connection connection, bool startEarly,
         CancellationTokenSource activity)
     {
         CancellationToken aborted = context.RequestAborted;
@@ -189,7 +192,7 @@ internal sealed class Http1Forwarder : IDisposable
         byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
         try
         {
-            if (connection.BufferedCount == 0 && !response.HasStarted)
+            if (startEarly && connection.BufferedCount == 0 && !response.HasStarted)
             {
                 // Nothing of the body is here yet (a stream about to start, a slow model): the client gets the head now.
                 try
