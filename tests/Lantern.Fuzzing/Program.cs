@@ -107,6 +107,33 @@ internal static class Program
                 _ = observer.Complete();
             }
         },
+        // An upstream's answer as the gateway's HTTP/1.1 path reads it: head, interim answers, then the body in
+        // whatever framing the head claims, arriving in slices whose sizes the input also chooses.
+        ["gateway-upstream"] = s =>
+        {
+            byte[] bytes = ReadAll(s);
+            using var connection = new Lantern.Gateway.Forwarding.Http1.Http1Connection(new SlicedTransport(bytes), 0);
+            try
+            {
+                Lantern.Gateway.Forwarding.Http1.Http1ResponseHead? head = connection.ReadHeadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                for (int interim = 0; head is { IsInterim: true } && interim < 100; interim++)
+                {
+                    head = connection.ReadHeadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                }
+                if (head is not null)
+                {
+                    var body = new Lantern.Gateway.Forwarding.Http1.Http1BodyStream(connection, head.FramingFor(headRequest: false), head.ContentLength ?? 0, t => t);
+                    byte[] buffer = new byte[4096];
+                    while (body.Read(buffer, 0, buffer.Length) > 0)
+                    {
+                    }
+                }
+            }
+            catch (Lantern.Gateway.Forwarding.Http1.UpstreamProtocolException)
+            {
+                // Expected: the gateway answers 502 / cuts the stream and records an upstream error.
+            }
+        },
         // An audit log segment as the verifier meets it on disk: any bytes give a result, never an exception.
         ["audit-verify"] = s =>
         {
@@ -233,5 +260,29 @@ internal static class Program
             ms.Write(buffer, 0, n);
         }
         return ms.ToArray();
+    }
+
+    /// <summary>Hands out the input in slices of 1–64 bytes chosen by the input itself, then end of stream.</summary>
+    private sealed class SlicedTransport(byte[] data) : Lantern.Gateway.Forwarding.Http1.IHttp1Transport
+    {
+        private int _offset;
+
+        public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+        {
+            if (_offset >= data.Length)
+            {
+                return ValueTask.FromResult(0);
+            }
+            int slice = Math.Min(Math.Min(buffer.Length, data.Length - _offset), 1 + (data[_offset] % 64));
+            data.AsSpan(_offset, slice).CopyTo(buffer.Span);
+            _offset += slice;
+            return ValueTask.FromResult(slice);
+        }
+
+        public ValueTask<int> SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => ValueTask.FromResult(data.Length);
+
+        public void Dispose()
+        {
+        }
     }
 }

@@ -14,14 +14,20 @@ internal sealed class Http1Connection : IDisposable
     /// <summary>Receive buffer; a head larger than this grows it up to <see cref="MaxHeadBytes"/>.</summary>
     private const int BufferBytes = 16 * 1024;
 
-    private readonly Socket _socket;
+    private readonly IHttp1Transport _transport;
     private byte[] _buffer = new byte[BufferBytes];
     private int _start;
     private int _end;
 
     public Http1Connection(Socket socket, long createdTimestamp)
+        : this(new SocketTransport(socket), createdTimestamp)
     {
-        _socket = socket;
+    }
+
+    /// <summary>Over any byte transport: the fuzz target feeds upstream answers from memory in arbitrary slices.</summary>
+    internal Http1Connection(IHttp1Transport transport, long createdTimestamp)
+    {
+        _transport = transport;
         LastUsedTimestamp = createdTimestamp;
     }
 
@@ -49,7 +55,7 @@ internal sealed class Http1Connection : IDisposable
     {
         while (!data.IsEmpty)
         {
-            int sent = await _socket.SendAsync(data, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            int sent = await _transport.SendAsync(data, cancellationToken).ConfigureAwait(false);
             data = data[sent..];
         }
     }
@@ -78,7 +84,7 @@ internal sealed class Http1Connection : IDisposable
                 Array.Resize(ref _buffer, Math.Min(MaxHeadBytes, _buffer.Length * 2));
             }
         }
-        int read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        int read = await _transport.ReceiveAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
         _end += read;
         return read;
     }
@@ -116,16 +122,35 @@ internal sealed class Http1Connection : IDisposable
         }
     }
 
-    public void Dispose()
+    public void Dispose() => _transport.Dispose();
+
+    private sealed class SocketTransport(Socket socket) : IHttp1Transport
     {
-        try
+        public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+            socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+
+        public ValueTask<int> SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+            socket.SendAsync(data, SocketFlags.None, cancellationToken);
+
+        public void Dispose()
         {
-            _socket.Shutdown(SocketShutdown.Both);
+            try
+            {
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // Already reset by the peer: closing is all that is left.
+            }
+            socket.Dispose();
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            // Already reset by the peer: closing is all that is left.
-        }
-        _socket.Dispose();
     }
+}
+
+/// <summary>The bytes under an <see cref="Http1Connection"/>: a TCP socket in the gateway, memory in the fuzz target.</summary>
+internal interface IHttp1Transport : IDisposable
+{
+    ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken);
+
+    ValueTask<int> SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 }
