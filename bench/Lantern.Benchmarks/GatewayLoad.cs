@@ -24,6 +24,8 @@ namespace Lantern.Benchmarks;
 /// with a delay, each stamped with its send time on the machine's monotonic clock.</item>
 /// <item><c>gateway-stream-client URL --body FILE</c>: reads such streams and reports how long after its stamp each
 /// chunk arrived.</item>
+/// <item><c>gateway-floor --port P --upstream URL</c>: Kestrel and the gateway's HTTP/1.1 forwarding path with nothing
+/// else (no identity, parsing, classification, policy or audit): the cost floor of any .NET gateway on this machine.</item>
 /// </list>
 /// </summary>
 internal static class GatewayLoad
@@ -41,6 +43,7 @@ internal static class GatewayLoad
             "gateway-stream-upstream" => StreamUpstreamAsync(options).GetAwaiter().GetResult(),
             "gateway-stream-client" => StreamClientAsync(options).GetAwaiter().GetResult(),
             "gateway-calls" => CallsAsync(options).GetAwaiter().GetResult(),
+            "gateway-floor" => FloorAsync(options).GetAwaiter().GetResult(),
             _ => 2,
         };
     }
@@ -256,6 +259,45 @@ internal static class GatewayLoad
     /// flushed on its own and carrying <c>sent_ts</c> = <see cref="Stopwatch.GetTimestamp"/> just before the write. On
     /// Linux that is CLOCK_MONOTONIC in ns, the same clock in every process, so a client on this machine can subtract.
     /// </summary>
+    private static async Task<int> FloorAsync(Options o)
+    {
+        int port = int.Parse(o.Get("port") ?? "0", CultureInfo.InvariantCulture);
+        var upstream = new Uri(o.Get("upstream") ?? throw new ArgumentException("--upstream URL is required"));
+        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
+        await using WebApplication app = builder.Build();
+        using var forwarder = new Lantern.Gateway.Forwarding.Http1.Http1Forwarder(upstream, TimeProvider.System, TimeSpan.FromMinutes(1));
+        ((IApplicationBuilder)app).Run(async context =>
+        {
+            byte[]? body = null;
+            if (context.Request.ContentLength is long length and > 0)
+            {
+                body = new byte[length];
+                await context.Request.Body.ReadExactlyAsync(body, context.RequestAborted).ConfigureAwait(false);
+            }
+            await forwarder.SendAsync(context, body, static _ => true, PassThrough.Instance).ConfigureAwait(false);
+        });
+        await app.StartAsync().ConfigureAwait(false);
+        Console.WriteLine(string.Join(' ', app.Urls));
+        var stopped = new TaskCompletionSource();
+        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stopped.TrySetResult(); });
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stopped.TrySetResult(); });
+        await stopped.Task.ConfigureAwait(false);
+        await app.StopAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    private sealed class PassThrough : Lantern.Gateway.Forwarding.Http1.IForwardedResponseObserver
+    {
+        public static readonly PassThrough Instance = new();
+
+        public bool OnResponseHead(HttpContext context, int status, string? contentType, long? contentLength) => false;
+
+        public Stream ObserveBody(Stream upstreamBody) => upstreamBody;
+    }
+
     private static async Task<int> StreamUpstreamAsync(Options o)
     {
         int port = int.Parse(o.Get("port") ?? "0", CultureInfo.InvariantCulture);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Audit gateway against nginx proxy_pass (issue 7 "Performance"; results in docs/benchmarks.md "Audit gateway").
 #   apt-get install -y nginx wrk      # Debian's nginx and wrk
-#   bash bench/compare/gateway.sh     # FSYNC="always interval none" WRK_SECONDS=15 LAT_SECONDS=20 CALLS=100000
+#   bash bench/compare/gateway.sh     # FSYNC="always interval none" WARM_SECONDS=15 WRK_SECONDS=15 LAT_SECONDS=20 CALLS=100000
 # Everything runs on loopback on this machine: load generator, nginx and the gateway share its cores.
 # Output: $WORK/gateway-results/ (summary.txt, the raw tool outputs, memory-*.csv).
 set -euo pipefail
@@ -30,7 +30,9 @@ PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  [ -f "$RUN/nginx.pid" ] && nginx -c "$RUN/nginx.conf" -p "$RUN" -s quit 2>/dev/null || true
+  for role in upstream proxy; do
+    [ -f "$RUN/nginx-$role.pid" ] && nginx -c "$RUN/nginx-$role.conf" -p "$RUN" -s quit 2>/dev/null || true
+  done
   sleep 0.5
   rm -rf "$RUN"
 }
@@ -40,10 +42,14 @@ say() { echo "$*" | tee -a "$OUTDIR/summary.txt"; }
 
 UP=$(free_port); PX=$(free_port)
 mkdir -p "$RUN"/{client_body,proxy,fastcgi,uwsgi,scgi}
-sed -e "s|@RUN@|$RUN|g" -e "s|@UPSTREAM_PORT@|$UP|g" -e "s|@PROXY_PORT@|$PX|g" \
-  "$REPO/bench/compare/nginx/gateway-bench.conf.in" > "$RUN/nginx.conf"
-nginx -c "$RUN/nginx.conf" -p "$RUN"
-for _ in $(seq 50); do [ -s "$RUN/nginx.pid" ] && curl -fs "http://127.0.0.1:$UP/api/version" >/dev/null && break; sleep 0.1; done
+# Two nginx processes: the upstream (an Ollama look-alike) and the baseline proxy in front of it, so that the
+# baseline crosses a process boundary to its upstream exactly as the gateway does.
+for role in upstream proxy; do
+  sed -e "s|@RUN@|$RUN|g" -e "s|@UPSTREAM_PORT@|$UP|g" -e "s|@PROXY_PORT@|$PX|g" \
+    "$REPO/bench/compare/nginx/gateway-$role.conf.in" > "$RUN/nginx-$role.conf"
+  nginx -c "$RUN/nginx-$role.conf" -p "$RUN"
+done
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$UP/api/version" >/dev/null && curl -fs "http://127.0.0.1:$PX/api/version" >/dev/null && break; sleep 0.1; done
 
 cat > "$RUN/chat.json" <<'EOF'
 {"model":"llama3.2:1b","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Why is the sky blue? Answer in two sentences."}],"stream":false}
@@ -77,7 +83,7 @@ stop_gateway() {
 }
 wrk_rps() { awk '/^Requests\/sec/ {print $2}' "$1"; }
 throughput() { # NAME URL
-  wrk -t2 -c32 -d5s -s "$RUN/post.lua" "$2/api/chat" >/dev/null  # warm-up (JIT, connection pools, identity cache)
+  wrk -t2 -c32 -d"${WARM_SECONDS:-15}s" -s "$RUN/post.lua" "$2/api/chat" >/dev/null  # warm-up (tiered JIT, pools, identity cache)
   wrk -t2 -c32 -d"${WRK_SECONDS}s" -s "$RUN/post.lua" "$2/api/chat" > "$OUTDIR/wrk-$1.txt" 2>&1
   say "  wrk $1: $(wrk_rps "$OUTDIR/wrk-$1.txt") requests/s ($(grep -E 'Non-2xx|Socket errors' "$OUTDIR/wrk-$1.txt" | tr '\n' ' ' || true))"
 }
@@ -95,6 +101,16 @@ throughput nginx-proxy "http://127.0.0.1:$PX"
 latency direct "http://127.0.0.1:$UP"
 latency nginx-proxy "http://127.0.0.1:$PX"
 NGINX_RPS=$(wrk_rps "$OUTDIR/wrk-nginx-proxy.txt")
+
+say "== floor: Kestrel + the gateway's HTTP/1.1 forwarding path alone (no identity, parsing, classification, policy or audit)"
+FL=$(free_port)
+load gateway-floor --port "$FL" --upstream "http://127.0.0.1:$UP" > "$RUN/floor.log" 2>&1 &
+FLOOR_PID=$!
+PIDS+=("$FLOOR_PID")
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$FL/api/version" >/dev/null && break; sleep 0.2; done
+throughput floor "http://127.0.0.1:$FL"
+kill "$FLOOR_PID"; wait "$FLOOR_PID" 2>/dev/null || true
+say "  -> floor/nginx = $(python3 -c "print(f'{$(wrk_rps "$OUTDIR/wrk-floor.txt")/$NGINX_RPS:.2f}')")"
 
 for policy in $FSYNC; do
   say "== gateway, --fsync $policy"
