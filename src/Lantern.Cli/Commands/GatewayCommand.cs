@@ -31,10 +31,15 @@ internal static class GatewayCommand
         fsync.AcceptOnlyFromAmong("always", "interval", "none");
         var failOpen = new Option<bool>("--fail-open") { Description = "Pass calls when the audit log cannot be written (default: refuse them)." };
         var adminListen = new Option<string?>("--admin-listen") { Description = "Second endpoint serving only /metrics and /health." };
+        var forwarder = new Option<string?>("--forwarder")
+        {
+            Description = "auto (default): JSON calls to an http:// upstream take the gateway's lean HTTP/1.1 path, the rest YARP; yarp: all through YARP.",
+        };
+        forwarder.AcceptOnlyFromAmong("auto", "yarp");
 
         var command = new Command("gateway", "Run the audit gateway in front of a local inference server (Ollama, llama-server, LM Studio, vLLM).")
         {
-            listen, upstream, policy, auditDir, capture, sink, config, apiKeys, signingKey, fsync, failOpen, adminListen,
+            listen, upstream, policy, auditDir, capture, sink, config, apiKeys, signingKey, fsync, failOpen, adminListen, forwarder,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -43,7 +48,7 @@ internal static class GatewayCommand
             {
                 options = BuildOptions(parse.GetValue(config), parse.GetValue(upstream), parse.GetValue(listen), parse.GetValue(adminListen),
                     parse.GetValue(auditDir), parse.GetValue(apiKeys), parse.GetValue(signingKey), parse.GetValue(fsync),
-                    parse.GetValue(failOpen), parse.GetValue(sink) ?? []);
+                    parse.GetValue(failOpen), parse.GetValue(sink) ?? [], parse.GetValue(forwarder));
             }
             catch (GatewayConfigException e)
             {
@@ -71,7 +76,7 @@ internal static class GatewayCommand
     }
 
     private static GatewayOptions? BuildOptions(string? configPath, string? upstream, string? listen, string? adminListen, string? auditDir,
-        string? apiKeys, string? signingKey, string? fsync, bool failOpen, string[] sinks)
+        string? apiKeys, string? signingKey, string? fsync, bool failOpen, string[] sinks, string? forwarder)
     {
         GatewayOptions options;
         if (configPath is not null)
@@ -118,6 +123,10 @@ internal static class GatewayCommand
         if (failOpen)
         {
             options = options with { FailOpen = true };
+        }
+        if (forwarder is not null)
+        {
+            options = options with { Forwarding = GatewayOptionsFile.ParseForwarder(forwarder)!.Value };
         }
         if (sinks.Length > 0)
         {

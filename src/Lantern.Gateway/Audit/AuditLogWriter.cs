@@ -308,9 +308,22 @@ public sealed class AuditLogWriter : IAsyncDisposable, IDisposable
             }
             try
             {
-                lock (_gate)
+                if (_options.FsyncPolicy == AuditFsyncPolicy.Always)
                 {
-                    WriteBatch(batch, buffer);
+                    lock (_gate)
+                    {
+                        WriteBatch(batch, buffer);
+                    }
+                }
+                else
+                {
+                    // Inline appends never queue records here, only checkpoint requests; they are signed and made
+                    // durable outside the gate so that appends go on meanwhile.
+                    foreach (Pending pending in batch)
+                    {
+                        pending.Checkpoint = CheckpointOutsideGate();
+                        pending.Completion.TrySetResult(null!);
+                    }
                 }
                 OnTimers();
             }
@@ -474,23 +487,77 @@ public sealed class AuditLogWriter : IAsyncDisposable, IDisposable
             }
             finally
             {
-                lock (_gate)
-                {
-                    if (--_syncsInFlight == 0)
-                    {
-                        _retired.ForEach(static segment => segment.Dispose());
-                        _retired.Clear();
-                    }
-                }
+                ReleaseSync();
             }
         }
+        bool due;
         lock (_gate)
         {
-            if (_tree.Size > _lastCheckpointSize && now - _lastCheckpointTime >= _options.CheckpointInterval)
+            due = _tree.Size > _lastCheckpointSize && now - _lastCheckpointTime >= _options.CheckpointInterval;
+        }
+        if (due)
+        {
+            if (_options.FsyncPolicy == AuditFsyncPolicy.Always)
             {
-                WriteCheckpoint();
+                lock (_gate)
+                {
+                    WriteCheckpoint();
+                }
+            }
+            else
+            {
+                CheckpointOutsideGate();
             }
         }
+    }
+
+    private void ReleaseSync()
+    {
+        lock (_gate)
+        {
+            if (--_syncsInFlight == 0)
+            {
+                _retired.ForEach(static segment => segment.Dispose());
+                _retired.Clear();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The writer loop's checkpoint under fsync interval/none: the tree head is taken under the gate, then the
+    /// segment fsync (which covers every record of that head: all were written before it was taken, and rotation
+    /// fsyncs a segment before closing it), the signature and the checkpoint append happen outside it, so inline
+    /// appends are not held up by two fsyncs and a signature. Only the loop writes checkpoints, so they stay in
+    /// order of size.
+    /// </summary>
+    private AuditCheckpoint CheckpointOutsideGate()
+    {
+        DateTimeOffset now = _options.TimeProvider.GetUtcNow();
+        FileStream segment;
+        long size;
+        byte[] root;
+        lock (_gate)
+        {
+            if (_fault is Exception fault)
+            {
+                throw new AuditLogException("audit log is faulted: " + fault.Message, fault);
+            }
+            size = _tree.Size;
+            root = _tree.Root();
+            segment = _segment;
+            _syncsInFlight++;
+            _lastCheckpointSize = size;
+            _lastCheckpointTime = now;
+        }
+        try
+        {
+            segment.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            ReleaseSync();
+        }
+        return AppendCheckpoint(AuditCheckpoint.Create(_options.Origin, size, root, _options.SigningKey));
     }
 
     private void Rotate(long firstSeq)
@@ -518,11 +585,17 @@ public sealed class AuditLogWriter : IAsyncDisposable, IDisposable
         // The records a checkpoint covers reach the disk before the checkpoint does (crash ⇒ never a dangling head).
         SyncSegment(now);
         AuditCheckpoint checkpoint = AuditCheckpoint.Create(_options.Origin, _tree.Size, _tree.Root(), _options.SigningKey);
+        _lastCheckpointSize = _tree.Size;
+        _lastCheckpointTime = now;
+        return AppendCheckpoint(checkpoint);
+    }
+
+    /// <summary>Appends a signed checkpoint to <c>checkpoints.log</c>, fsyncs it and tells the subscribers.</summary>
+    private AuditCheckpoint AppendCheckpoint(AuditCheckpoint checkpoint)
+    {
         byte[] bytes = Encoding.UTF8.GetBytes(checkpoint.Text + "\n");
         _checkpoints.Write(bytes);
         _checkpoints.Flush(flushToDisk: true);
-        _lastCheckpointSize = _tree.Size;
-        _lastCheckpointTime = now;
         try
         {
             CheckpointWritten?.Invoke(this, checkpoint);

@@ -17,7 +17,7 @@ public static class GatewayOptionsFile
     [
         "listen", "upstream", "upstreamKind", "capture", "maxRequestBodyBytes", "apiKeysFile", "useCaseHeader", "failOpen",
         "adminListen", "upstreamTimeoutSeconds", "modelIdentitySeconds", "maxCapturedTextBytes", "rules",
-        "auditDir", "signingKey", "fsync", "sinks",
+        "auditDir", "signingKey", "fsync", "sinks", "forwarder",
     ];
 
     public static GatewayOptions Load(string path)
@@ -92,6 +92,10 @@ public static class GatewayOptionsFile
         {
             options = options with { AuditFsync = ParseFsync(fsync) ?? throw root.Error("fsync", $"fsync must be always, interval or none, not '{fsync}'") };
         }
+        if (root.OptionalString("forwarder") is { } forwarder)
+        {
+            options = options with { Forwarding = ParseForwarder(forwarder) ?? throw root.Error("forwarder", $"forwarder must be auto or yarp, not '{forwarder}'") };
+        }
         if (root.StringList("sinks") is { Count: > 0 } sinks)
         {
             options = options with { Sinks = sinks };
@@ -126,6 +130,13 @@ public static class GatewayOptionsFile
         "always" => AuditFsyncPolicy.Always,
         "interval" => AuditFsyncPolicy.Interval,
         "none" => AuditFsyncPolicy.None,
+        _ => null,
+    };
+
+    public static ForwardingPath? ParseForwarder(string text) => text.ToLowerInvariant() switch
+    {
+        "auto" => ForwardingPath.Auto,
+        "yarp" => ForwardingPath.Yarp,
         _ => null,
     };
 

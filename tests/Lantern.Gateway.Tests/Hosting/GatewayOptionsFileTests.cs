@@ -21,6 +21,7 @@ public sealed class GatewayOptionsFileTests
             failOpen: true
             adminListen: 127.0.0.1:9464
             upstreamTimeoutSeconds: 120
+            forwarder: yarp
             rules:
               allowManagement: true
               allowCloudModels: false
@@ -37,6 +38,7 @@ public sealed class GatewayOptionsFileTests
         Assert.Equal(9464, o.AdminListen?.Port);
         Assert.Equal(TimeSpan.FromSeconds(120), o.UpstreamTimeout);
         Assert.True(o.Rules.AllowManagement);
+        Assert.Equal(ForwardingPath.Yarp, o.Forwarding);
     }
 
     [Theory]
@@ -46,6 +48,7 @@ public sealed class GatewayOptionsFileTests
     [InlineData("upstream: ftp://x\n", "gateway.yaml:1", "http://")]
     [InlineData("upstream: http://x\nrules:\n  allowEverything: true\n", "gateway.yaml:3", "allowEverything")]
     [InlineData("upstream: [\n", "gateway.yaml", "not valid YAML")]
+    [InlineData("upstream: http://x\nforwarder: nginx\n", "gateway.yaml:2", "auto or yarp")]
     public void Parse_BadInput_ErrorNamesLine(string yaml, string where, string what)
     {
         var e = Assert.Throws<GatewayConfigException>(() => GatewayOptionsFile.Parse(yaml, "gateway.yaml"));
