@@ -279,6 +279,13 @@ internal static class GatewayLoad
             }
             await forwarder.SendAsync(context, body, static _ => true, PassThrough.Instance).ConfigureAwait(false);
         });
+        await ServeUntilSignalledAsync(app).ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>Starts <paramref name="app"/>, prints its URLs for the script and serves until SIGTERM or SIGINT.</summary>
+    private static async Task ServeUntilSignalledAsync(WebApplication app)
+    {
         await app.StartAsync().ConfigureAwait(false);
         Console.WriteLine(string.Join(' ', app.Urls));
         var stopped = new TaskCompletionSource();
@@ -286,7 +293,6 @@ internal static class GatewayLoad
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stopped.TrySetResult(); });
         await stopped.Task.ConfigureAwait(false);
         await app.StopAsync().ConfigureAwait(false);
-        return 0;
     }
 
     private sealed class PassThrough : Lantern.Gateway.Forwarding.Http1.IForwardedResponseObserver
@@ -331,13 +337,7 @@ internal static class GatewayLoad
                 }
             }
         });
-        await app.StartAsync().ConfigureAwait(false);
-        Console.WriteLine(string.Join(' ', app.Urls));
-        var stopped = new TaskCompletionSource();
-        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stopped.TrySetResult(); });
-        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stopped.TrySetResult(); });
-        await stopped.Task.ConfigureAwait(false);
-        await app.StopAsync().ConfigureAwait(false);
+        await ServeUntilSignalledAsync(app).ConfigureAwait(false);
         return 0;
     }
 

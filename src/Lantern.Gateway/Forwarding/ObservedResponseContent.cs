@@ -47,19 +47,13 @@ internal sealed class ObservedResponseContent(HttpContent inner, IForwardedRespo
 }
 
 /// <summary>Read side of the tee: observe, optionally filter, and hold the last byte of a sized body until the record is written.</summary>
-internal sealed class ObservedResponseStream(Stream inner, CallState call, Func<CallState, CancellationToken, ValueTask> beforeLastBytes) : Stream
+internal sealed class ObservedResponseStream(Stream inner, CallState call, Func<CallState, CancellationToken, ValueTask> beforeLastBytes) : ReadOnlyAsyncStream
 {
     private readonly ArrayBufferWriter<byte>? _ready = call.Filter is null ? null : new ArrayBufferWriter<byte>();
     private int _readyOffset;
     private long _total;
     private byte[]? _scratch;
     private bool _ended;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -113,21 +107,6 @@ internal sealed class ObservedResponseStream(Stream inner, CallState call, Func<
             call.Filter!.Process(_scratch.AsSpan(0, read), _ready);
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -7,7 +7,7 @@ namespace Lantern.Gateway.Forwarding.Http1;
 /// are in: a read never waits for a whole chunk, so streamed tokens pass through without buffering.
 /// <see cref="Completed"/> is set once the framing says the body ended, which is when the connection may be reused.
 /// </summary>
-internal sealed class Http1BodyStream : Stream
+internal sealed class Http1BodyStream : ReadOnlyAsyncStream
 {
     /// <summary>Longest chunk-size line (with extensions) or trailer section accepted.</summary>
     private const int MaxChunkLineBytes = 4 * 1024;
@@ -37,12 +37,6 @@ internal sealed class Http1BodyStream : Stream
     }
 
     public bool Completed { get; private set; }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -186,19 +180,4 @@ internal sealed class Http1BodyStream : Stream
         }
         return size;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
