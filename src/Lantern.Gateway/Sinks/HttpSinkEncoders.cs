@@ -140,6 +140,15 @@ internal static class OtlpLogEncoder
                     // gen_ai.response.time_to_first_chunk is in seconds.
                     attributes.Add(new JsonObject { ["key"] = "gen_ai.response.time_to_first_chunk", ["value"] = new JsonObject { ["doubleValue"] = ttft / 1000.0 } });
                 }
+                if (r.Call?.DoneReason is { } doneReason)
+                {
+                    // A string array in the GenAI conventions (one reason per choice); the record keeps the one the upstream gave.
+                    attributes.Add(new JsonObject
+                    {
+                        ["key"] = "gen_ai.response.finish_reasons",
+                        ["value"] = new JsonObject { ["arrayValue"] = new JsonObject { ["values"] = new JsonArray(new JsonObject { ["stringValue"] = doneReason }) } },
+                    });
+                }
                 if (r.EndState != AuditEndState.Completed)
                 {
                     Add(attributes, "error.type", AuditRecord.EndStateName(r.EndState));

@@ -154,7 +154,7 @@ public class HttpSinkTests
         SiemSinkSpec spec = SiemSinkSpec.Parse($"otlp+http://127.0.0.1:{receiver.Port}/v1/logs?hostname=gw01");
         await using (var forwarder = new SiemForwarder([spec], temp.Path, SinkTestKit.FastLimits()))
         {
-            forwarder.TryEnqueue(SinkTestKit.Record(1));
+            forwarder.TryEnqueue(SinkTestKit.Record(1) with { Call = new AuditCallDetails { DoneReason = "stop" } });
             forwarder.TryEnqueue(SinkTestKit.Record(2) with { EndState = AuditEndState.Blocked, HttpStatus = 403 });
             await SinkTestKit.WaitUntilAsync(() => receiver.Requests.Sum(r => JsonDocument.Parse(r.Body).RootElement
                 .GetProperty("resourceLogs")[0].GetProperty("scopeLogs")[0].GetProperty("logRecords").GetArrayLength()) >= 2, "2 log records");
@@ -179,6 +179,7 @@ public class HttpSinkTests
         Assert.Equal("11", a["gen_ai.usage.input_tokens"].GetProperty("intValue").GetString());
         Assert.Equal("21", a["gen_ai.usage.output_tokens"].GetProperty("intValue").GetString());
         Assert.Equal(0.0125, a["gen_ai.response.time_to_first_chunk"].GetProperty("doubleValue").GetDouble(), 6);
+        Assert.Equal("stop", a["gen_ai.response.finish_reasons"].GetProperty("arrayValue").GetProperty("values")[0].GetProperty("stringValue").GetString());
         Assert.Equal("1", a["lantern.record.seq"].GetProperty("intValue").GetString());
         Assert.Equal("sha256:a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72", a["lantern.ai.model.digest"].GetProperty("stringValue").GetString());
         Assert.Equal("Internal", a["lantern.data_class"].GetProperty("stringValue").GetString());
