@@ -8,7 +8,7 @@ using Lantern.Gateway.Audit;
 
 namespace Lantern.Cli.Commands;
 
-/// <summary><c>lantern audit verify|export|keygen</c>: the gateway's tamper-evident audit log (docs/audit-log.md).</summary>
+/// <summary><c>lantern audit verify|export|keygen|prove|check-proof</c>: the gateway's tamper-evident audit log (docs/audit-log.md).</summary>
 internal static class AuditCommand
 {
     // A verifier key file holds a few keys (rotation); a checkpoint note is at most 16 KiB (AuditCheckpoint.MaxNoteBytes).
@@ -17,7 +17,7 @@ internal static class AuditCommand
     public static Command Create() =>
         new("audit", "The gateway's tamper-evident audit log: verify it, export it to a SIEM format, make signing keys.")
         {
-            Verify(), Export(), Keygen(),
+            Verify(), Export(), Keygen(), Prove(), CheckProof(),
         };
 
     private static Command Verify()
@@ -39,36 +39,9 @@ internal static class AuditCommand
                 Console.Error.WriteLine($"lantern: audit directory '{directory}' does not exist or cannot be read.");
                 return ExitCodes.Incomplete;
             }
-            var keys = new List<AuditVerifierKey>();
-            try
+            if (ReadVerifierKeys(parse.GetValue(key), parse.GetValue(keyFile), out List<AuditVerifierKey> keys) is int failed)
             {
-                foreach (string text in parse.GetValue(key) ?? [])
-                {
-                    keys.Add(AuditVerifierKey.Parse(text.Trim()));
-                }
-                foreach (string file in parse.GetValue(keyFile) ?? [])
-                {
-                    foreach (string line in ReadSmall(file, MaxKeyFileBytes).Split('\n'))
-                    {
-                        string trimmed = line.Trim();
-                        if (trimmed.Length > 0 && !trimmed.StartsWith('#'))
-                        {
-                            keys.Add(AuditVerifierKey.Parse(trimmed));
-                        }
-                    }
-                }
-            }
-            catch (FormatException e)
-            {
-                return Errors.Usage($"bad verifier key: {e.Message}");
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return Errors.Usage($"cannot read a key file: {e.Message}");
-            }
-            if (keys.Count == 0)
-            {
-                return Errors.Usage("give the verifier key with --key KEY or --key-file FILE (printed by 'lantern gateway' at start and by 'lantern audit keygen'); a key kept beside the log proves nothing.");
+                return failed;
             }
             var trusted = new List<string>();
             foreach (string file in parse.GetValue(checkpoint) ?? [])
@@ -253,6 +226,114 @@ internal static class AuditCommand
             return true;
         }
         return false;
+    }
+
+    /// <summary>Keys from <c>--key</c> and <c>--key-file</c>; an exit code when they are missing or unreadable.</summary>
+    private static int? ReadVerifierKeys(string[]? texts, string[]? files, out List<AuditVerifierKey> keys)
+    {
+        keys = [];
+        try
+        {
+            foreach (string text in texts ?? [])
+            {
+                keys.Add(AuditVerifierKey.Parse(text.Trim()));
+            }
+            foreach (string file in files ?? [])
+            {
+                foreach (string line in ReadSmall(file, MaxKeyFileBytes).Split('\n'))
+                {
+                    string trimmed = line.Trim();
+                    if (trimmed.Length > 0 && !trimmed.StartsWith('#'))
+                    {
+                        keys.Add(AuditVerifierKey.Parse(trimmed));
+                    }
+                }
+            }
+        }
+        catch (FormatException e)
+        {
+            return Errors.Usage($"bad verifier key: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Errors.Usage($"cannot read a key file: {e.Message}");
+        }
+        if (keys.Count == 0)
+        {
+            return Errors.Usage("give the verifier key with --key KEY or --key-file FILE (printed by 'lantern gateway' at start and by 'lantern audit keygen'); a key kept beside the log proves nothing.");
+        }
+        return null;
+    }
+
+    private static Command Prove()
+    {
+        var dir = new Argument<string>("dir") { Description = "The audit directory." };
+        var seq = new Option<long>("--seq") { Description = "Sequence number of the record to prove (the record's 'seq').", Required = true };
+        var treeSize = new Option<long?>("--tree-size") { Description = "Prove under the checkpoint of this tree size (default: the newest that covers the record)." };
+        var output = CommonOptions.Output();
+        var command = new Command("prove", "Write a self-contained proof that one record is in the log under a signed checkpoint (RFC 6962 inclusion path).")
+        {
+            dir, seq, treeSize, output,
+        };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            string directory = parse.GetValue(dir)!;
+            if (!Directory.Exists(directory))
+            {
+                Console.Error.WriteLine($"lantern: audit directory '{directory}' does not exist or cannot be read.");
+                return ExitCodes.Incomplete;
+            }
+            if (parse.GetValue(seq) < 1)
+            {
+                return Errors.Usage("--seq counts from 1.");
+            }
+            AuditInclusionProof proof;
+            try
+            {
+                proof = AuditInclusion.Prove(directory, parse.GetValue(seq), parse.GetValue(treeSize));
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine("lantern: " + e.Message);
+                return ExitCodes.Incomplete;
+            }
+            await ReportOutput.WriteTextAsync(proof.ToJson() + "\n", parse.GetValue(output), cancellation).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command CheckProof()
+    {
+        var file = new Argument<string>("proof") { Description = "A proof written by 'lantern audit prove'." };
+        var key = new Option<string[]>("--key") { Description = "Verifier key trusted for the checkpoint signature; repeatable." };
+        var keyFile = new Option<string[]>("--key-file") { Description = "File with verifier keys, one per line; repeatable." };
+        var command = new Command("check-proof", "Check an inclusion proof offline: the checkpoint's signature, the record's hash and its path to the signed root (exit 1 when it fails).")
+        {
+            file, key, keyFile,
+        };
+        command.SetAction(parse =>
+        {
+            if (ReadVerifierKeys(parse.GetValue(key), parse.GetValue(keyFile), out List<AuditVerifierKey> keys) is int failed)
+            {
+                return failed;
+            }
+            AuditInclusionProof proof;
+            try
+            {
+                // The record line is at most the verifier's line limit; the rest of the document is small.
+                proof = AuditInclusionProof.Parse(ReadSmall(parse.GetValue(file)!, AuditLogVerifier.DefaultMaxLineBytes + AuditCheckpoint.MaxNoteBytes + 64 * 1024));
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine("lantern: " + e.Message);
+                return ExitCodes.Incomplete;
+            }
+            (bool ok, string message) = AuditInclusion.Check(proof, keys);
+            Console.Out.WriteLine((ok ? "PROVEN: " : "NOT PROVEN: ") + message);
+            return ok ? ExitCodes.Ok : ExitCodes.Findings;
+        });
+        return command;
     }
 
     private static string ReadSmall(string path, int maxBytes)

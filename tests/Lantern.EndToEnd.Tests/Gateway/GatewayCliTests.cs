@@ -94,6 +94,19 @@ public class GatewayCliTests
         (int usage, _, _) = CliRun.Run("audit", "verify", audit);
         Assert.Equal(2, usage);
 
+        // The blocked call's record, proven on its own: the auditor needs the proof file and the verifier key only.
+        string proofFile = Path.Combine(Path.GetDirectoryName(audit)!, "proof-3.json");
+        (int proved, _, string proveErr) = CliRun.Run("audit", "prove", audit, "--seq", "3", "--output", proofFile);
+        Assert.True(proved == 0, proveErr);
+        (int checkedProof, string checkOut, _) = CliRun.Run("audit", "check-proof", proofFile, "--key", verifierKey);
+        Assert.True(checkedProof == 0, checkOut);
+        Assert.Contains("PROVEN: record 3 (" + ids[2] + ")", checkOut, StringComparison.Ordinal);
+        string forged = (await File.ReadAllTextAsync(proofFile)).Replace("model-not-approved", "model-approved-ok", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(proofFile, forged);
+        (int forgedExit, string forgedOut, _) = CliRun.Run("audit", "check-proof", proofFile, "--key", verifierKey);
+        Assert.True(forgedExit == 1, forgedOut);
+        Assert.Contains("NOT PROVEN", forgedOut, StringComparison.Ordinal);
+
         // One byte of the first record changed: verify fails and names that record.
         byte[] bytes = await File.ReadAllBytesAsync(segment);
         int at = IndexOf(bytes, "\"httpStatus\":200"u8) + "\"httpStatus\":20".Length;
