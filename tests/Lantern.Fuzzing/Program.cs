@@ -134,6 +134,19 @@ internal static class Program
                 // Expected: the gateway answers 502 / cuts the stream and records an upstream error.
             }
         },
+        // An inclusion proof handed to an auditor: parsed and checked, a verdict or InvalidDataException, never a crash.
+        ["audit-proof"] = s =>
+        {
+            try
+            {
+                var proof = Lantern.Gateway.Audit.AuditInclusionProof.Parse(Encoding.UTF8.GetString(ReadAll(s)));
+                _ = Lantern.Gateway.Audit.AuditInclusion.Check(proof, [FuzzKey.Value.Verifier]);
+            }
+            catch (InvalidDataException)
+            {
+                // Expected: not a proof document.
+            }
+        },
         // An audit log segment as the verifier meets it on disk: any bytes give a result, never an exception.
         ["audit-verify"] = s =>
         {

@@ -43,6 +43,7 @@ internal static class Seeds
         Save(root, "gateway-response", "stream.ndjson", "{\"response\":\"Hel\",\"done\":false}\n{\"response\":\"\",\"done\":true,\"prompt_eval_count\":3,\"eval_count\":2}\n"u8.ToArray());
         Save(root, "gateway-upstream", "chunked.http", "HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\nhello\r\n0\r\nT: 1\r\n\r\n"u8.ToArray());
         Save(root, "gateway-upstream", "sized.http", "HTTP/1.1 103 Early Hints\r\n\r\nHTTP/1.0 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n{}"u8.ToArray());
+        Save(root, "audit-proof", "proof.json", "{\"format\":\"lantern-audit-inclusion/v1\",\"seq\":1,\"record\":\"{\\\"seq\\\":1}\",\"treeSize\":2,\"inclusionPath\":[\"00000000000000000000000000000000000000000000000000000000000000aa\"],\"checkpoint\":\"lantern.audit/x\\n2\\nAAAA\\n\\n\"}"u8.ToArray());
         Save(root, "audit-verify", "segment.jsonl", "{\"seq\":1}\n"u8.ToArray());
         Save(root, "netlog", "squid.log", "1767225600.123 912004 10.0.0.15 TCP_TUNNEL/200 4718592000 CONNECT cdn-lfs.hf.co:443 alice HIER_DIRECT/203.0.113.10 -\n"u8.ToArray());
     }

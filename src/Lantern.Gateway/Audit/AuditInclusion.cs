@@ -49,14 +49,15 @@ public sealed record AuditInclusionProof
             }
             return proof;
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
         {
             throw new InvalidDataException("not a proof document: " + e.Message, e);
         }
     }
 
     private static readonly JsonSerializerOptions IndentedOptions = new() { WriteIndented = true };
-    private static readonly JsonSerializerOptions ReadOptions = new() { MaxDepth = 8 };
+    // Nulls where the document needs values are refused while parsing, not met later as null references.
+    private static readonly JsonSerializerOptions ReadOptions = new() { MaxDepth = 8, RespectNullableAnnotations = true };
 }
 
 /// <summary>Makes and checks <see cref="AuditInclusionProof"/>s.</summary>
@@ -140,7 +141,7 @@ public static class AuditInclusion
         var path = new List<byte[]>(proof.InclusionPath.Count);
         foreach (string hex in proof.InclusionPath)
         {
-            if (hex.Length != 2 * MerkleTree.HashSize || !IsLowerHex(hex))
+            if (hex is null || hex.Length != 2 * MerkleTree.HashSize || !IsLowerHex(hex))
             {
                 return (false, "the inclusion path holds a value that is not a 32-byte hex hash");
             }

@@ -54,6 +54,7 @@ public sealed class AuditInclusionTests
         Assert.False(AuditInclusion.Check(proof with { Seq = 43 }, [AuditLogFixture.Key.Verifier]).Ok);
         Assert.False(AuditInclusion.Check(proof, [AuditSigningKey.Generate("other").Verifier]).Ok);
         Assert.False(AuditInclusion.Check(proof with { TreeSize = 299 }, [AuditLogFixture.Key.Verifier]).Ok);
+        Assert.False(AuditInclusion.Check(proof with { InclusionPath = [.. proof.InclusionPath.Take(1), null!] }, [AuditLogFixture.Key.Verifier]).Ok);
     }
 
     [Fact]
@@ -82,5 +83,7 @@ public sealed class AuditInclusionTests
     {
         Assert.Throws<InvalidDataException>(() => AuditInclusionProof.Parse("{\"format\":\"other\"}"));
         Assert.Throws<InvalidDataException>(() => AuditInclusionProof.Parse("[1,2"));
+        Assert.Throws<InvalidDataException>(() => AuditInclusionProof.Parse(
+            "{\"format\":\"lantern-audit-inclusion/v1\",\"seq\":1,\"record\":null,\"treeSize\":1,\"inclusionPath\":[],\"checkpoint\":\"x\"}"));
     }
 }
