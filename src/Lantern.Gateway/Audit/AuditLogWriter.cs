@@ -321,6 +321,15 @@ public sealed class AuditLogWriter : IAsyncDisposable, IDisposable
                     // durable outside the gate so that appends go on meanwhile.
                     foreach (Pending pending in batch)
                     {
+                        if (pending.Record is not null)
+                        {
+                            // Not queued by this writer today; written in order rather than ever dropped.
+                            lock (_gate)
+                            {
+                                WriteBatch([pending], buffer);
+                            }
+                            continue;
+                        }
                         pending.Checkpoint = CheckpointOutsideGate();
                         pending.Completion.TrySetResult(null!);
                     }
